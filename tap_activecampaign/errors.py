@@ -1,0 +1,22 @@
+"""Errors that end a run with one line a person can act on."""
+
+from __future__ import annotations
+
+from singer_sdk.exceptions import FatalAPIError
+
+
+class ActiveCampaignError(Exception):
+    """A problem the user must fix (config, key, URL); printed as one line, exit 1."""
+
+
+class ApiError(FatalAPIError):
+    """The API answered in a way that retrying will not fix."""
+
+
+def quote_body(text: str, limit: int = 300) -> str:
+    """Shorten a response body for an error message.
+
+    Bodies can be large and can hold personal data, so only the start is quoted.
+    """
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else f"{flat[:limit]}... ({len(text)} bytes)"

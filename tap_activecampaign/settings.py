@@ -1,0 +1,148 @@
+"""The tap's settings: their schema, and the checks the JSON schema cannot express."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+from singer_sdk import typing as th
+
+from tap_activecampaign.errors import ActiveCampaignError
+
+DEFAULT_TIMEZONE = "America/Chicago"
+"""Every timestamp in ActiveCampaign's API reference carries a US Central offset, and the
+naive timestamps there match the wall clock of the offset-aware ones."""
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "api_url",
+        th.StringType,
+        required=True,
+        title="API URL",
+        description=(
+            "Your account's API URL from Settings > Developer, like "
+            "https://ACCOUNT.api-us1.com (a trailing / or /api/3 is fine)."
+        ),
+    ),
+    th.Property(
+        "api_key",
+        th.StringType,
+        required=True,
+        secret=True,
+        title="API key",
+        description="API key from Settings > Developer; sent as the Api-Token header.",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description="Earliest update time to sync for incremental streams.",
+    ),
+    th.Property(
+        "timezone",
+        th.StringType,
+        default=DEFAULT_TIMEZONE,
+        title="Account timezone",
+        description=(
+            "IANA timezone in which the API's timestamps without an offset are read "
+            f"(default {DEFAULT_TIMEZONE}, the zone ActiveCampaign's own examples use). "
+            "Set it to the timezone in your account settings."
+        ),
+    ),
+    th.Property(
+        "request_timeout",
+        th.IntegerType,
+        default=60,
+        title="Request timeout",
+        description="Seconds to wait for one API response before retrying it.",
+    ),
+    th.Property(
+        "user_agent",
+        th.StringType,
+        title="User agent",
+        description="User-Agent header to send (default tap-activecampaign/VERSION).",
+    ),
+).to_dict()
+
+
+def config_problems(config: Mapping[str, Any]) -> list[str]:
+    """List what is wrong with a config, in words that never quote a value.
+
+    The SDK's own messages repeat the offending value, which may be the API key.
+    """
+    problems = [
+        _describe(error) for error in Draft7Validator(CONFIG_SCHEMA).iter_errors(dict(config))
+    ]
+    if problems:
+        return problems
+    try:
+        api_base_url(config["api_url"])
+        account_timezone(config)
+    except ActiveCampaignError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+def _describe(error: ValidationError) -> str:
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1]
+        return f"the setting '{missing}' is missing"
+    where = ".".join(str(part) for part in error.absolute_path) or "config"
+    if error.validator == "type":
+        expected = error.validator_value
+        names = expected if isinstance(expected, list) else [expected]
+        return f"the setting '{where}' must be a {' or '.join(map(str, names))}"
+    if error.validator == "format":
+        return f"the setting '{where}' must be a {error.validator_value}"
+    return f"the setting '{where}' is not valid ({error.validator})"
+
+
+def api_base_url(raw: str) -> str:
+    """Normalise the API URL and refuse unsafe or malformed ones.
+
+    Accepts the URL with or without a trailing ``/`` or ``/api/3``. Plain http is refused
+    because the key would travel in clear text; loopback hosts (the sandbox) are exempt.
+
+    Returns:
+        The URL without trailing slash or ``/api/3``, e.g. ``https://acct.api-us1.com``.
+    """
+    url = raw.strip().rstrip("/")
+    if url.lower().endswith("/api/3"):
+        url = url[: -len("/api/3")].rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ActiveCampaignError(
+            "api_url is not a URL like https://ACCOUNT.api-us1.com: "
+            "copy it from Settings > Developer in ActiveCampaign"
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ActiveCampaignError(
+            "api_url must start with https:// (plain http would send the API key "
+            "unencrypted; only loopback hosts may use http)"
+        )
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def account_timezone(config: Mapping[str, Any]) -> ZoneInfo:
+    """Return the zone that naive API timestamps are read in."""
+    name = config.get("timezone") or DEFAULT_TIMEZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ActiveCampaignError(
+            f"timezone '{name}' is not an IANA timezone name such as America/New_York"
+        ) from exc

@@ -1,0 +1,92 @@
+"""The tap: settings, the list of streams, and how a run starts and fails."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO, Any
+
+import requests
+from singer_sdk import Tap
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from typing_extensions import override
+
+from tap_activecampaign.access import check_access
+from tap_activecampaign.client import ActiveCampaignStream
+from tap_activecampaign.errors import ActiveCampaignError
+from tap_activecampaign.settings import CONFIG_SCHEMA, api_base_url, config_problems
+from tap_activecampaign.streams import STREAM_TYPES
+from tap_activecampaign.version import USER_AGENT
+
+USER_FACING_ERRORS = (
+    ActiveCampaignError,
+    FatalAPIError,
+    RetriableAPIError,
+    requests.RequestException,
+)
+
+
+class TapActiveCampaign(Tap):
+    """Singer tap for the ActiveCampaign REST API v3."""
+
+    name = "tap-activecampaign"
+    config_jsonschema = CONFIG_SCHEMA
+
+    @override
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Check the config with messages that never quote a setting's value.
+
+        The SDK's own messages repeat the offending value, which may be the API key.
+        Discovery passes ``raise_errors=False`` and works without a usable config.
+
+        Raises:
+            ActiveCampaignError: The config is incomplete or invalid.
+        """
+        problems = config_problems(self.config)
+        if problems and raise_errors:
+            raise ActiveCampaignError("Invalid config: " + "; ".join(problems))
+        return problems
+
+    @override
+    def discover_streams(self) -> list[ActiveCampaignStream]:
+        return [stream_type(tap=self) for stream_type in STREAM_TYPES]
+
+    def check_access(self) -> None:
+        """Fail within seconds, with one clear line, on a wrong URL, key or network."""
+        check_access(
+            api_base_url(self.config["api_url"]),
+            self.config["api_key"],
+            timeout=float(self.config.get("request_timeout") or 60),
+            user_agent=str(self.config.get("user_agent") or USER_AGENT),
+        )
+
+    @override
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: Any = None,
+        state: IO[str] | None = None,
+        catalog: IO[str] | None = None,
+    ) -> None:
+        """Run a sync from the CLI, as the SDK does, with an access check first.
+
+        A problem the user must fix ends the run with one log line and exit code 1
+        instead of a traceback.
+        """
+        super(Tap, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
+        try:
+            tap = cls(
+                config=config.config if config else None,
+                state=None if state is None else json.load(state),
+                catalog=None if catalog is None else json.load(catalog),
+                parse_env_config=bool(config and config.parse_env),
+            )
+            tap.check_access()
+            tap.sync_all()
+        except USER_FACING_ERRORS as exc:
+            cls.logger.error("%s", " ".join(str(exc).split()) or type(exc).__name__)  # noqa: TRY400
+            sys.exit(1)
