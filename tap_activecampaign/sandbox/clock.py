@@ -56,12 +56,12 @@ def format_dt_short_hour(epoch: int) -> str:
 
 def format_dtn(epoch: int) -> str:
     """Render a naive ``dtn`` value: the account wall clock without an offset."""
-    return local(epoch).strftime("%Y-%m-%d %H:%M:%S")
+    return local(epoch).isoformat(" ")[:19]
 
 
 def format_d(epoch: int) -> str:
     """Render a date-only ``d`` value."""
-    return local(epoch).strftime("%Y-%m-%d")
+    return local(epoch).isoformat()[:10]
 
 
 def parse_instant(text: str) -> int | None:

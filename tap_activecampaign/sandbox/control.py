@@ -1,0 +1,136 @@
+"""The ``/__sandbox/...`` control endpoints that tests and demos use to inspect and mutate data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tap_activecampaign.sandbox.api import ApiResult
+from tap_activecampaign.sandbox.clock import parse_instant
+from tap_activecampaign.sandbox.faults import FaultPlan, FaultRule
+from tap_activecampaign.sandbox.render import RenderContext, render_rows
+from tap_activecampaign.sandbox.stats import Stats
+from tap_activecampaign.sandbox.tables import TableSpec, lookup
+
+CONTROL_PREFIX = "/__sandbox/"
+
+_MAX_CREATE = 1_000_000
+
+
+class ControlError(Exception):
+    """A bad control request; becomes a 400 (or the given status) with the message."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        """Keep the HTTP status with the message."""
+        super().__init__(message)
+        self.status = status
+
+
+class Control:
+    """Routes control requests to the store, the stats and the fault plan."""
+
+    def __init__(self, ctx: RenderContext, stats: Stats, faults: FaultPlan) -> None:
+        """Control one running sandbox."""
+        self.ctx = ctx
+        self.stats = stats
+        self.faults = faults
+        self._routes: dict[tuple[str, str], Callable[[str, Any], Any]] = {
+            ("GET", "ids"): self._ids,
+            ("GET", "records"): self._records,
+            ("GET", "counts"): lambda _arg, _body: self._counts(),
+            ("POST", "delete"): lambda _arg, body: self._mutate("delete", body),
+            ("POST", "update"): lambda _arg, body: self._mutate("update", body),
+            ("POST", "create"): lambda _arg, body: self._mutate("create", body),
+            ("GET", "stats"): lambda _arg, _body: self.stats.snapshot(),
+            ("POST", "stats"): self._reset_stats,
+            ("GET", "requests"): lambda _arg, _body: {"requests": self.stats.requests()},
+            ("GET", "faults"): lambda _arg, _body: self._rules(),
+            ("POST", "faults"): lambda _arg, body: self._set_faults(body),
+            ("DELETE", "faults"): lambda _arg, _body: self._set_faults({"rules": []}),
+        }
+
+    def handle(self, method: str, path: str, body: Any) -> ApiResult:
+        """Answer one control request."""
+        name, _, argument = path[len(CONTROL_PREFIX) :].strip("/").partition("/")
+        route = self._routes.get((method, name))
+        if route is None:
+            return ApiResult(404, {"message": f"No control endpoint {method} {path}"})
+        try:
+            return ApiResult(200, route(argument, body))
+        except ControlError as error:
+            return ApiResult(error.status, {"message": str(error)})
+
+    def _ids(self, resource: str, _body: Any) -> dict[str, Any]:
+        state = self.ctx.store.state(_spec(resource).stream)
+        return {"ids": list(state.ids)}
+
+    def _records(self, resource: str, _body: Any) -> dict[str, Any]:
+        spec = _spec(resource)
+        state = self.ctx.store.state(spec.stream)
+        return {"records": render_rows(self.ctx, spec.stream, state, range(len(state.ids)))}
+
+    def _counts(self) -> dict[str, Any]:
+        store = self.ctx.store
+        return {"counts": {stream: len(store.state(stream).ids) for stream in store.counts}}
+
+    def _mutate(self, action: str, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise ControlError("expected a JSON object")
+        spec = _spec(str(body.get("resource", "")))
+        store = self.ctx.store
+        if action == "create":
+            count = body.get("count")
+            if not isinstance(count, int) or not 0 <= count <= _MAX_CREATE:
+                raise ControlError(f"count must be an integer from 0 to {_MAX_CREATE}")
+            return {"ids": store.create(spec.stream, count)}
+
+        ids = _ids_of(body)
+        if action == "delete":
+            return {"ids": store.delete(spec.stream, ids)}
+        at = body.get("at")
+        stamp = parse_instant(str(at)) if at is not None else None
+        if at is not None and stamp is None:
+            raise ControlError("at must be an ISO-8601 timestamp")
+        return {"ids": store.touch(spec.stream, ids, stamp)}
+
+    def _reset_stats(self, argument: str, _body: Any) -> dict[str, Any]:
+        if argument != "reset":
+            raise ControlError("use POST /__sandbox/stats/reset", status=404)
+        self.stats.reset()
+        return self.stats.snapshot()
+
+    def _rules(self) -> dict[str, Any]:
+        return {
+            "rules": [rule.as_json() for rule in self.faults.rules],
+            "fault_rate": self.faults.fault_rate,
+        }
+
+    def _set_faults(self, body: Any) -> dict[str, Any]:
+        raw_rules = body.get("rules") if isinstance(body, dict) else None
+        if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
+            raise ControlError('expected {"rules": [{...}, ...]}')
+        try:
+            rules = [FaultRule.parse(raw) for raw in raw_rules]
+        except (TypeError, ValueError) as error:
+            raise ControlError(f"invalid fault rule: {error}") from error
+        self.faults.replace_rules(rules)
+        return self._rules()
+
+
+def _spec(resource: str) -> TableSpec:
+    """Resolve a resource name or fail with a 404."""
+    spec = lookup(resource)
+    if spec is None:
+        raise ControlError(f"unknown resource {resource!r}", status=404)
+    return spec
+
+
+def _ids_of(body: dict[str, Any]) -> list[int]:
+    """Read the ``ids`` list, accepting ints and numeric strings like the API's ids."""
+    raw = body.get("ids")
+    if not isinstance(raw, list):
+        raise ControlError("ids must be a list")
+    try:
+        return [int(value) for value in raw]
+    except (TypeError, ValueError) as error:
+        raise ControlError("ids must be integers") from error
