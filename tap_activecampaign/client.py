@@ -19,6 +19,7 @@ from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator
+from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from typing_extensions import override
 
 from tap_activecampaign import schemas
@@ -205,7 +206,28 @@ class ActiveCampaignStream(RESTStream[int]):
         )
 
     @override
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Never let the SDK send ACTIVATE_VERSION: it would send it before the records.
+
+        A target then marks every row not yet re-sent as deleted, so a sync that fails
+        half-way would delete live rows. :meth:`get_records` sends it after the last
+        record instead, and only when the stream finished.
+        """
+        return False
+
+    @property
+    def activates_version(self) -> bool:
+        """Whether this sync ends with ACTIVATE_VERSION, so targets can drop deleted rows."""
+        return self.replication_method == REPLICATION_FULL_TABLE and bool(
+            self.config.get("emit_activate_version_messages", True)
+        )
+
+    @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.activates_version:
+            # The SDK stamps every RECORD with this attribute; it has no public setter.
+            self._stream_version = self._initialized_at // 1000
         yield from super().get_records(context)
         if self._duplicates:
             self.logger.info(
@@ -213,6 +235,8 @@ class ActiveCampaignStream(RESTStream[int]):
                 self._duplicates,
                 self.name,
             )
+        if self.activates_version and self._stream_version is not None:
+            self._write_activate_version_message(self._stream_version)
 
 
 def retry_delay(failure: BaseException | None, attempt: int) -> float:

@@ -62,6 +62,16 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="Seconds to wait for one API response before retrying it.",
     ),
     th.Property(
+        "emit_activate_version_messages",
+        th.BooleanType,
+        default=True,
+        title="Reflect deletes",
+        description=(
+            "End each full-table stream with an ACTIVATE_VERSION message, sent only after "
+            "its last record, so targets can mark rows deleted in ActiveCampaign."
+        ),
+    ),
+    th.Property(
         "user_agent",
         th.StringType,
         title="User agent",
