@@ -1,38 +1,50 @@
 """The base stream: everything that is the same for every ActiveCampaign table.
 
-Streams only declare their endpoint, schema and sort order; auth, paging, error mapping,
-retries and record normalisation live here once.
+Streams only declare their endpoint, schema, sort order and (for contacts and deals) their
+update-time filter; auth, the request budget, paging with pages in flight, error mapping,
+retries, incremental filtering, resumable state and normalisation live here once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterable
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from functools import cached_property
 from http import HTTPStatus
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+import backoff
 import requests
 from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
-from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from typing_extensions import override
 
 from tap_activecampaign import schemas
-from tap_activecampaign.errors import ApiError, quote_body
+from tap_activecampaign.budget import RequestBudget
+from tap_activecampaign.errors import ApiError, ForbiddenError, quote_body
 from tap_activecampaign.normalize import RecordNormalizer
-from tap_activecampaign.pages import (
+from tap_activecampaign.paging import (
     PAGE_SIZE,
-    IdKeysetPaginator,
-    OffsetPagePaginator,
-    page_body,
-    page_records,
+    Body,
+    Page,
+    keyset_pages,
+    meta_total,
+    offset_pages,
+    records_of,
+    split_ids,
 )
+from tap_activecampaign.progress import Progress
+from tap_activecampaign.resume import STATE_KEY, ResumePoint
 from tap_activecampaign.settings import account_timezone, api_base_url
+from tap_activecampaign.timestamps import api_time
 from tap_activecampaign.version import USER_AGENT
 
 if TYPE_CHECKING:
@@ -41,15 +53,39 @@ if TYPE_CHECKING:
 
 SCHEMAS = SchemaDirectory(files(schemas))
 
+
+class _QuietNullReplicationValue(logging.Filter):
+    """Drop the SDK's per-record warning about a null replication value.
+
+    Deal stubs have no ``mdate`` by design; the stream reports them once, in a summary.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "New replication value is null"
+
+
+logging.getLogger("singer_sdk").addFilter(_QuietNullReplicationValue())
+
 MAX_TRIES = 6
-"""Attempts per request; with the waits below a request gives up after about a minute."""
+"""Attempts per request; with the waits below a request gives up after about 30 s."""
+
+FORBIDDEN_TRIES = 3
+"""ActiveCampaign sometimes answers 403 once on a valid key; a 403 that repeats is real."""
 
 MAX_RETRY_AFTER = 120.0
-"""Longest ``Retry-After`` honoured, so a bogus header cannot stall a sync for hours."""
+
+TRANSIENT_ERRORS = (
+    RetriableAPIError,
+    ConnectionResetError,
+    requests.Timeout,
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 class ActiveCampaignStream(RESTStream[int]):
-    """One ActiveCampaign list endpoint, read page by page with ``limit=100``."""
+    """One ActiveCampaign list endpoint, read with ``limit=100`` and pages in flight."""
 
     resource: ClassVar[str]
     """The API collection, e.g. ``dealStages``: the path after ``/api/3/`` and the key
@@ -62,11 +98,15 @@ class ActiveCampaignStream(RESTStream[int]):
     """Further query parameters the endpoint needs for complete records."""
 
     keyset_paging: ClassVar[bool] = False
-    """Page with ``id_greater`` instead of ``offset`` (only ``/contacts`` offers it)."""
+    """Page with ``id_greater`` over id ranges instead of ``offset`` (only ``/contacts``)."""
+
+    updated_after_param: ClassVar[str | None] = None
+    """The server-side filter on the replication key, for incremental streams."""
 
     primary_keys: ClassVar[tuple[str, ...]] = ("id",)
     schema = StreamSchema(SCHEMAS)
     allow_redirects = False
+    STATE_MSG_FREQUENCY = 1000
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Derive the path from the declared resource."""
@@ -75,10 +115,18 @@ class ActiveCampaignStream(RESTStream[int]):
             cls.path = f"/api/3/{cls.resource}"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Set up the per-sync duplicate check."""
+        """Set up the per-sync bookkeeping."""
         super().__init__(*args, **kwargs)
+        self.skipped_reason: str | None = None
         self._seen_ids: set[int] = set()
         self._duplicates = 0
+        self._without_replication_value = 0
+        self._since: datetime | None = None
+        self._resume: ResumePoint | None = None
+        self._thread = threading.local()
+        self.progress = Progress(self.name, self.logger)
+
+    # --- where and how to call the API ------------------------------------------------
 
     @override
     @property
@@ -105,45 +153,50 @@ class ActiveCampaignStream(RESTStream[int]):
     def timeout(self) -> int:
         return int(self.config.get("request_timeout") or 60)
 
-    @override
-    def get_new_paginator(self) -> BaseAPIPaginator[int]:
-        if self.keyset_paging:
-            return IdKeysetPaginator(self.resource)
-        return OffsetPagePaginator(self.resource)
+    @cached_property
+    def budget(self) -> RequestBudget:
+        """The account's request budget, shared with every other stream of the run."""
+        rate = float(self.config.get("max_requests_per_second") or 5)
+        return RequestBudget.for_account(self.url_base, rate)
 
-    @override
-    def get_url_params(
-        self, context: Context | None, next_page_token: int | None
-    ) -> dict[str, Any]:
-        position = "id_greater" if self.keyset_paging else "offset"
-        return {
-            "limit": PAGE_SIZE,
-            position: next_page_token or 0,
-            **self.sort_params,
-            **self.extra_params,
-        }
+    @property
+    def parallel_requests(self) -> int:
+        """How many requests may be in flight, so latency does not cap throughput."""
+        return max(1, int(self.config.get("max_parallel_requests") or 8))
 
-    @override
-    def parse_response(self, response: requests.Response) -> Iterable[dict[str, Any]]:
-        return page_records(response, self.resource)
+    # --- one request --------------------------------------------------------------------
+
+    def fetch(self, params: dict[str, Any]) -> Body:
+        """GET one page with these query parameters, with retries; returns the JSON body."""
+        return self._fetch_with_retries(params)
 
     @cached_property
-    def normalize(self) -> RecordNormalizer:
-        """The converter from API records to rows of this stream's schema."""
-        return RecordNormalizer(self.schema, account_timezone(self.config))
+    def _fetch_with_retries(self) -> Callable[[dict[str, Any]], Body]:
+        return self.request_decorator(self._fetch_once)
 
-    @override
-    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
-        record = self.normalize(row)
-        record_id = record.get("id")
-        if record_id is None:
-            self.logger.warning("Skipping a %s record without an id", self.name)
-            return None
-        if record_id in self._seen_ids:
-            self._duplicates += 1
-            return None
-        self._seen_ids.add(record_id)
-        return record
+    def _fetch_once(self, params: dict[str, Any]) -> Body:
+        self.budget.acquire()
+        request = self.build_prepared_request(
+            method="GET", url=self.get_url(None), params=params, headers=self.http_headers
+        )
+        response = self._session().send(request, timeout=self.timeout, allow_redirects=False)
+        self.validate_response(response)
+        try:
+            body = response.json(parse_float=Decimal)
+        except ValueError as exc:
+            msg = f"{self.path} returned a body that is not JSON; {self._describe(response)}"
+            raise RetriableAPIError(msg, response) from exc
+        if not isinstance(body, dict):
+            msg = f"{self.path} returned JSON that is not an object; {self._describe(response)}"
+            raise RetriableAPIError(msg, response)
+        return body
+
+    def _session(self) -> requests.Session:
+        """One connection pool per thread, so pages in flight reuse their connections."""
+        session: requests.Session | None = getattr(self._thread, "session", None)
+        if session is None:
+            session = self._thread.session = requests.Session()
+        return session
 
     @override
     def validate_response(self, response: requests.Response) -> None:
@@ -151,29 +204,50 @@ class ActiveCampaignStream(RESTStream[int]):
         if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
             target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
             msg = (
-                f"The API answered {self.path} with a redirect to {target}; the key is not "
-                "sent there. Check api_url: copy it from Settings > Developer."
+                f"The API answered {self.path} with a redirect to {target}, which was not "
+                "followed (the key is not sent there): check api_url in Settings > Developer"
             )
             raise ApiError(msg)
         if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
-            msg = (
-                f"ActiveCampaign refused {self.path} (HTTP {status}): the API key is wrong "
-                f"or its user may not read {self.name}. {quote_body(response.text)}"
+            msg = f"ActiveCampaign refused {self.path} (HTTP {status}): {quote_body(response.text)}"
+            raise ForbiddenError(msg)
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            pause = self.budget.pause(_seconds(response.headers.get("Retry-After")))
+            self.logger.warning(
+                "Rate limited by ActiveCampaign (HTTP 429): pausing every request for %.0f s",
+                pause,
             )
-            raise ApiError(msg)
-        if status == HTTPStatus.TOO_MANY_REQUESTS or status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            raise RetriableAPIError(self._describe(response), response)
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(self._describe(response), response)
         if status >= HTTPStatus.BAD_REQUEST:
             raise ApiError(self._describe(response))
-        try:
-            page_body(response)
-        except ValueError as exc:
-            msg = f"{self.path} returned an unreadable body ({exc}); {self._describe(response)}"
-            raise RetriableAPIError(msg, response) from exc
 
     def _describe(self, response: requests.Response) -> str:
         body = quote_body(response.text) if response.content else "empty body"
         return f"HTTP {response.status_code} {response.reason} from {self.path}: {body}"
+
+    @override
+    def request_decorator(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Retry transient failures with back-off, and a 403 a couple of times."""
+        retry_forbidden = backoff.on_exception(
+            backoff.constant,
+            ForbiddenError,
+            interval=1,
+            max_tries=FORBIDDEN_TRIES,
+            jitter=None,
+            on_backoff=self.backoff_handler,
+            logger=None,
+        )
+        retry_transient = backoff.on_exception(
+            self.backoff_wait_generator,
+            TRANSIENT_ERRORS,
+            max_tries=self.backoff_max_tries,
+            jitter=self.backoff_jitter,
+            on_backoff=self.backoff_handler,
+            logger=None,
+        )
+        return retry_transient(retry_forbidden(func))
 
     @override
     def backoff_max_tries(self) -> int:
@@ -181,12 +255,15 @@ class ActiveCampaignStream(RESTStream[int]):
 
     @override
     def backoff_wait_generator(self) -> Generator[float, Any, None]:
-        """Wait as long as ``Retry-After`` says, else 1, 2, 4, 8, 16 seconds."""
+        """Wait as ``Retry-After`` says, else 1, 2, 4, 8, 16 s; after a 429, not at all.
+
+        A 429 has already paused the shared budget, which holds back every request.
+        """
         attempt = 0
         failure = yield 0.0
         while True:
             attempt += 1
-            failure = yield retry_delay(failure, attempt)
+            failure = yield _retry_delay(failure, attempt)
 
     @override
     def backoff_jitter(self, value: float) -> float:
@@ -195,15 +272,161 @@ class ActiveCampaignStream(RESTStream[int]):
     @override
     def backoff_handler(self, details: Details) -> None:
         failure = details.get("exception")
+        if _status(failure) == HTTPStatus.TOO_MANY_REQUESTS:
+            return
         reason = str(failure).split(";")[0] if failure else "unknown error"
         self.logger.warning(
-            "Retrying %s in %.1f s (attempt %d of %d): %s",
+            "Retrying %s in %.0f s (attempt %d failed): %s",
             self.path,
             details.get("wait") or 0.0,
             details.get("tries", 0),
-            MAX_TRIES,
             reason,
         )
+
+    # --- paging -------------------------------------------------------------------------
+
+    def query_params(self, context: Context | None) -> dict[str, Any]:
+        """The parameters every page of this sync shares: limit, order, filters."""
+        params: dict[str, Any] = {"limit": PAGE_SIZE, **self.sort_params, **self.extra_params}
+        if self.updated_after_param and self._since is not None:
+            lookback = timedelta(hours=float(self.config.get("lookback_hours", 24)))
+            zone = account_timezone(self.config)
+            params[self.updated_after_param] = api_time(self._since - lookback, zone)
+        return params
+
+    @override
+    def request_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        params = self.query_params(context)
+        with ThreadPoolExecutor(self.parallel_requests, thread_name_prefix=self.name) as pool:
+            if self.keyset_paging:
+                pages = self._keyset_pages(params)
+            else:
+                pages = offset_pages(
+                    self.fetch, params, self.resource, pool, self.parallel_requests
+                )
+            for page in pages:
+                self.progress.add(len(page.records), page.total)
+                yield from page.records
+                page.emitted()
+        self.progress.finish()
+
+    def _keyset_pages(self, params: dict[str, Any]) -> Iterator[Page]:
+        """Contacts by id ranges side by side, resumable from the last written page."""
+        if self._resume is None:
+            ranges, total = self._plan_id_ranges(params)
+            self._resume = ResumePoint(
+                ranges,
+                self._since.isoformat() if self._since else None,
+                self._signpost_text(),
+                self._stream_version,
+            )
+        else:
+            total = None
+            self.logger.info(
+                "Resuming %s where an interrupted sync stopped (%d id ranges left)",
+                self.name,
+                len(self._resume.ranges),
+            )
+        resume = self._resume
+        self.stream_state[STATE_KEY] = resume.to_state()
+        for _, page in keyset_pages(self.fetch, params, self.resource, resume.ranges):
+
+            def mark(emitted: Callable[[], None] = page.emitted) -> None:
+                emitted()
+                self.stream_state[STATE_KEY] = resume.to_state()
+
+            yield Page(page.records, total, mark)
+        self.stream_state.pop(STATE_KEY, None)
+
+    def _plan_id_ranges(self, params: dict[str, Any]) -> tuple[list[Any], int | None]:
+        """Ask for the highest id, then cut the ids into one range per parallel request."""
+        probe = self.fetch({**params, "orders[id]": "DESC", "limit": 1})
+        newest = records_of(probe, self.resource)
+        total = meta_total(probe)
+        if not newest:
+            return split_ids(0, 1), total
+        pages = -(-(total or PAGE_SIZE) // PAGE_SIZE)
+        parts = min(self.parallel_requests, max(1, pages // 4))
+        return split_ids(int(newest[0]["id"]), parts), total
+
+    # --- incremental bookkeeping --------------------------------------------------------
+
+    @override
+    def get_replication_key_signpost(self, context: Context | None = None) -> datetime | Any:
+        """The bookmark may not pass the sync's start, truncated to whole seconds.
+
+        ActiveCampaign's timestamps have second precision: a record changed in the same
+        second the sync started must still be after the bookmark. A resumed sync keeps
+        the first attempt's start, or changes made during that attempt would be missed.
+        """
+        signpost = super().get_replication_key_signpost(context)
+        if not isinstance(signpost, datetime):
+            return signpost
+        resume = ResumePoint.from_state(self.get_context_state(context))
+        if resume and resume.started_at:
+            return datetime.fromisoformat(resume.started_at)
+        return signpost.replace(microsecond=0)
+
+    def _signpost_text(self) -> str | None:
+        signpost = self.get_replication_key_signpost(None) if self.replication_key else None
+        return signpost.isoformat() if isinstance(signpost, datetime) else None
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        self.progress = Progress(self.name, self.logger)
+        self._resume = (
+            ResumePoint.from_state(self.get_context_state(context)) if self.keyset_paging else None
+        )
+        self._since = self._sync_since(context)
+        if self.activates_version:
+            # The SDK stamps every RECORD with this attribute; it has no public setter.
+            self._stream_version = (
+                self._resume.version
+                if self._resume and self._resume.version
+                else self._initialized_at // 1000
+            )
+        try:
+            yield from super().get_records(context)
+        except ForbiddenError as exc:
+            if self.progress.records:
+                raise
+            self.skipped_reason = str(exc)
+            self.logger.warning(
+                "Skipping %s: the API key's user may not read it (%s). Give that user "
+                "permission in ActiveCampaign, or deselect the stream.",
+                self.name,
+                exc,
+            )
+            return
+        self._log_anomalies()
+        if self.activates_version and self._stream_version is not None:
+            self._write_activate_version_message(self._stream_version)
+
+    def _sync_since(self, context: Context | None) -> datetime | None:
+        """The exact update time this sync starts from (bookmark or start_date)."""
+        if self._resume is not None:
+            since = self._resume.since
+            return datetime.fromisoformat(since) if since else None
+        if not self.replication_key:
+            return None
+        start = self.get_starting_timestamp(context)
+        return start.astimezone(timezone.utc) if start else None
+
+    def _log_anomalies(self) -> None:
+        if self._duplicates:
+            self.logger.info(
+                "Skipped %d %s records that an earlier page had already returned",
+                self._duplicates,
+                self.name,
+            )
+        if self._without_replication_value:
+            self.logger.info(
+                "%d %s records had no %s (ActiveCampaign sends such stubs for records the "
+                "key's user cannot see); they were emitted and did not move the bookmark",
+                self._without_replication_value,
+                self.name,
+                self.replication_key,
+            )
 
     @override
     @property
@@ -223,33 +446,57 @@ class ActiveCampaignStream(RESTStream[int]):
             self.config.get("emit_activate_version_messages", True)
         )
 
+    # --- records ------------------------------------------------------------------------
+
+    @cached_property
+    def normalize(self) -> RecordNormalizer:
+        """The converter from API records to rows of this stream's schema."""
+        return RecordNormalizer(self.schema, account_timezone(self.config))
+
     @override
-    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        if self.activates_version:
-            # The SDK stamps every RECORD with this attribute; it has no public setter.
-            self._stream_version = self._initialized_at // 1000
-        yield from super().get_records(context)
-        if self._duplicates:
-            self.logger.info(
-                "Skipped %d %s records that an earlier page had already returned",
-                self._duplicates,
-                self.name,
-            )
-        if self.activates_version and self._stream_version is not None:
-            self._write_activate_version_message(self._stream_version)
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
+        record = self.normalize(row)
+        record_id = record.get("id")
+        if record_id is None:
+            self.logger.warning("Skipping a %s record without an id", self.name)
+            return None
+        if record_id in self._seen_ids:
+            self._duplicates += 1
+            return None
+        if self.replication_key and not self._is_new_enough(record):
+            return None
+        self._seen_ids.add(record_id)
+        return record
+
+    def _is_new_enough(self, record: Record) -> bool:
+        """Re-check the server-side filter exactly: the look-back widened it on purpose."""
+        value = record.get(self.replication_key or "")
+        if value is None:
+            self._without_replication_value += 1
+            record[self.replication_key or ""] = None
+            return True
+        return self._since is None or datetime.fromisoformat(value) >= self._since
 
 
-def retry_delay(failure: BaseException | None, attempt: int) -> float:
-    """Seconds to wait before the next attempt.
-
-    Honours the API's ``Retry-After`` header (bounded); otherwise backs off
-    exponentially from one second.
-    """
+def _status(failure: BaseException | None) -> int | None:
     response = getattr(failure, "response", None)
-    header = response.headers.get("Retry-After") if response is not None else None
-    if header:
-        try:
-            return min(max(float(header), 0.0), MAX_RETRY_AFTER)
-        except ValueError:
-            logging.getLogger(__name__).debug("Ignoring a Retry-After that is not seconds")
+    return response.status_code if response is not None else None
+
+
+def _seconds(header: str | None) -> float | None:
+    try:
+        return float(header) if header else None
+    except ValueError:
+        return None
+
+
+def _retry_delay(failure: BaseException | None, attempt: int) -> float:
+    """Seconds before the next attempt: none after a 429, else Retry-After or 2^n."""
+    if _status(failure) == HTTPStatus.TOO_MANY_REQUESTS:
+        return 0.0
+    response = getattr(failure, "response", None)
+    retry_after = _seconds(response.headers.get("Retry-After")) if response is not None else None
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), MAX_RETRY_AFTER)
+    logging.getLogger(__name__).debug("No Retry-After; backing off exponentially")
     return float(2 ** (attempt - 1))

@@ -20,3 +20,7 @@ def quote_body(text: str, limit: int = 300) -> str:
     """
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else f"{flat[:limit]}... ({len(text)} bytes)"
+
+
+class ForbiddenError(ApiError):
+    """HTTP 401/403 on a data request: after retries, the key's user may not read it."""

@@ -55,6 +55,34 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
+        "lookback_hours",
+        th.NumberType,
+        default=24,
+        title="Look-back window",
+        description=(
+            "Hours subtracted from the bookmark in the API's update-time filter, because "
+            "its precision and timezone are undocumented. Costs requests, never duplicates: "
+            "records are re-checked against the exact bookmark."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_second",
+        th.NumberType,
+        default=5,
+        title="Request budget",
+        description=(
+            "Requests per second for the whole tap. ActiveCampaign allows 5 per account, "
+            "shared with every other integration: lower it if others run at the same time."
+        ),
+    ),
+    th.Property(
+        "max_parallel_requests",
+        th.IntegerType,
+        default=8,
+        title="Requests in flight",
+        description="Requests sent side by side, so API latency does not slow the sync.",
+    ),
+    th.Property(
         "request_timeout",
         th.IntegerType,
         default=60,

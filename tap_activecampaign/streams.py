@@ -6,10 +6,12 @@ from tap_activecampaign.client import ActiveCampaignStream
 
 
 class ContactsStream(ActiveCampaignStream):
-    """Contacts (people), paged by id as ActiveCampaign recommends for large accounts."""
+    """Contacts (people), changed since the bookmark, read by id ranges side by side."""
 
     name = "contacts"
     resource = "contacts"
+    replication_key = "udate"
+    updated_after_param = "filters[updated_after]"
     sort_params = {"orders[id]": "ASC"}
     keyset_paging = True
 
@@ -23,10 +25,12 @@ class AccountsStream(ActiveCampaignStream):
 
 
 class DealsStream(ActiveCampaignStream):
-    """Deals, including stubs for pipelines the key's user cannot see."""
+    """Deals changed since the bookmark, and stubs (no ``mdate``) for hidden pipelines."""
 
     name = "deals"
     resource = "deals"
+    replication_key = "mdate"
+    updated_after_param = "filters[updated_after]"
     sort_params = {"orders[cdate]": "ASC"}
 
 

@@ -60,6 +60,25 @@ class TapActiveCampaign(Tap):
             user_agent=str(self.config.get("user_agent") or USER_AGENT),
         )
 
+    def report_skipped_streams(self) -> None:
+        """Summarise the tables the key may not read; fail if that was every table.
+
+        Raises:
+            ActiveCampaignError: No selected stream could be read.
+        """
+        streams = [s for s in self.streams.values() if isinstance(s, ActiveCampaignStream)]
+        skipped = [stream.name for stream in streams if stream.skipped_reason]
+        if not skipped:
+            return
+        if len(skipped) == len([stream for stream in streams if stream.selected]):
+            msg = "ActiveCampaign refused every selected table (HTTP 403): check the API key"
+            raise ActiveCampaignError(msg)
+        self.logger.warning(
+            "Finished, but skipped %d table(s) the API key's user may not read: %s",
+            len(skipped),
+            ", ".join(skipped),
+        )
+
     @override
     @classmethod
     def invoke(  # type: ignore[override]
@@ -87,6 +106,7 @@ class TapActiveCampaign(Tap):
             )
             tap.check_access()
             tap.sync_all()
+            tap.report_skipped_streams()
         except USER_FACING_ERRORS as exc:
             cls.logger.error("%s", " ".join(str(exc).split()) or type(exc).__name__)  # noqa: TRY400
             sys.exit(1)

@@ -81,3 +81,13 @@ def parse_date(value: str) -> date | None:
         return date(int(match["year"]), int(match["month"]), int(match["day"]))
     except ValueError:
         return None
+
+
+def api_time(moment: datetime, local_zone: tzinfo) -> str:
+    """Format an instant the way ActiveCampaign's own clients send filter values.
+
+    The API documents its date filters only as ``date``; clients send the account's wall
+    clock as ``YYYY-MM-DD HH:MM:SS``. How precisely the API honours the time part is not
+    documented, which is why incremental syncs widen the filter by a look-back window.
+    """
+    return moment.astimezone(local_zone).strftime("%Y-%m-%d %H:%M:%S")

@@ -15,6 +15,11 @@ _SANDBOX.start()
 
 TestTapActiveCampaign = get_tap_test_class(
     tap_class=TapActiveCampaign,
-    config={"api_url": _SANDBOX.url, "api_key": TEST_KEY, "start_date": "2019-01-01T00:00:00Z"},
+    config={
+        "api_url": _SANDBOX.url,
+        "api_key": TEST_KEY,
+        "start_date": "2019-01-01T00:00:00Z",
+        "max_requests_per_second": 1000,
+    },
     suite_config=SuiteConfig(max_records_limit=120),
 )
