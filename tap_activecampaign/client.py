@@ -422,7 +422,8 @@ class ActiveCampaignStream(RESTStream[int]):
         if self._without_replication_value:
             self.logger.info(
                 "%d %s records had no %s (ActiveCampaign sends such stubs for records the "
-                "key's user cannot see); they were emitted and did not move the bookmark",
+                "key's user cannot see); they do not move the bookmark and are only emitted "
+                "by a sync from the beginning",
                 self._without_replication_value,
                 self.name,
                 self.replication_key,
@@ -469,12 +470,17 @@ class ActiveCampaignStream(RESTStream[int]):
         return record
 
     def _is_new_enough(self, record: Record) -> bool:
-        """Re-check the server-side filter exactly: the look-back widened it on purpose."""
+        """Re-check the server-side filter exactly: the look-back widened it on purpose.
+
+        Records without the replication value (stubs for what the key's user cannot see)
+        are emitted by a sync from the beginning only, so that later syncs do not repeat
+        them; they never move the bookmark.
+        """
         value = record.get(self.replication_key or "")
         if value is None:
             self._without_replication_value += 1
             record[self.replication_key or ""] = None
-            return True
+            return self._since is None
         return self._since is None or datetime.fromisoformat(value) >= self._since
 
 
