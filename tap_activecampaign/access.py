@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from tap_activecampaign.budget import RequestBudget
 from tap_activecampaign.errors import ActiveCampaignError
 
 CONNECT_TIMEOUT = 5.0
@@ -21,8 +22,10 @@ ATTEMPTS = 4
 logger = logging.getLogger(__name__)
 
 
-def check_access(api_url: str, api_key: str, *, timeout: float, user_agent: str) -> None:
-    """Ask ``/api/3/users/me`` who the key belongs to.
+def check_access(
+    api_url: str, api_key: str, *, timeout: float, user_agent: str, budget: RequestBudget
+) -> None:
+    """Ask ``/api/3/users/me`` who the key belongs to (within the account's budget).
 
     Raises:
         ActiveCampaignError: The host is unreachable, is not the API, or refuses the key.
@@ -30,6 +33,7 @@ def check_access(api_url: str, api_key: str, *, timeout: float, user_agent: str)
     host = urlsplit(api_url).netloc
     headers = {"Api-Token": api_key, "Accept": "application/json", "User-Agent": user_agent}
     for attempt in range(1, ATTEMPTS + 1):
+        budget.acquire()
         try:
             response = requests.get(
                 f"{api_url}/api/3/users/me",

@@ -1,9 +1,10 @@
 """One request budget per ActiveCampaign account, shared by every stream of the tap.
 
 ActiveCampaign allows 5 requests per second per account, across every integration. The
-budget spaces requests evenly (one every 1/rate seconds) rather than in bursts, so that
-network jitter does not push six requests into one second at the API. A 429 pauses the
-whole budget for as long as ``Retry-After`` says, not just the request that got it.
+budget spaces requests evenly, a little wider than 1/rate seconds, rather than in bursts:
+requests then reach the API with room for the jitter between sending and arriving, so six
+never land in one second. A 429 pauses the whole budget for as long as ``Retry-After``
+says, not just the request that got it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ MAX_PAUSE_SECONDS = 120.0
 DEFAULT_PAUSE_SECONDS = 2.0
 """Pause after a 429 that carries no usable ``Retry-After``."""
 
+JITTER_ALLOWANCE = 0.03
+"""Spacing added to 1/rate: at 5/s, six requests span 1.03 s, so up to 30 ms of uneven
+delay between sending and arriving still keeps five in any one second at the API."""
+
 
 class RequestBudget:
     """Blocks each caller until its request fits the account's rate."""
@@ -32,7 +37,7 @@ class RequestBudget:
 
     def __init__(self, requests_per_second: float) -> None:
         """Allow ``requests_per_second`` requests, evenly spaced."""
-        spacing_ms = max(1, round(1000 / requests_per_second))
+        spacing_ms = max(1, round(1000 * (1 + JITTER_ALLOWANCE) / requests_per_second))
         self.requests_per_second = requests_per_second
         self._limiter = Limiter(Rate(1, spacing_ms), buffer_ms=1)
         self._paused_until = 0.0

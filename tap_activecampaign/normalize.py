@@ -143,29 +143,46 @@ def converter_for(schema: Mapping[str, Any], local_zone: tzinfo) -> Converter | 
 class RecordNormalizer:
     """Renames keys to column names and converts values to the schema's types.
 
-    Keys the schema does not know are renamed and passed on unchanged, so that the SDK
-    reports them once per stream and drops them.
+    Keys the schema does not know are dropped; each new one is reported once through
+    ``on_unknown``, so a field ActiveCampaign adds is noticed without a warning per record.
     """
 
-    def __init__(self, schema: Mapping[str, Any], local_zone: tzinfo) -> None:
+    def __init__(
+        self,
+        schema: Mapping[str, Any],
+        local_zone: tzinfo,
+        on_unknown: Callable[[str], None] = lambda name: None,
+    ) -> None:
         """Prepare one converter per schema property.
 
         Args:
             schema: The stream's JSON schema.
             local_zone: The account timezone that naive timestamps are read in.
+            on_unknown: Called once with each column name the schema does not know.
         """
         self._converters: dict[str, Converter | None] = {
             name: converter_for(prop, local_zone)
             for name, prop in schema.get("properties", {}).items()
         }
+        self._on_unknown = on_unknown
+        self._unknown: set[str] = set()
 
     def __call__(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Return the row for one API record."""
         row: dict[str, Any] = {}
+        converters = self._converters
         for key, value in raw.items():
             if key in DROPPED_KEYS:
                 continue
             name = column_name(key)
-            convert = self._converters.get(name)
+            if name not in converters:
+                self._report_unknown(name)
+                continue
+            convert = converters[name]
             row[name] = value if convert is None or value is None else convert(value)
         return row
+
+    def _report_unknown(self, name: str) -> None:
+        if name not in self._unknown:
+            self._unknown.add(name)
+            self._on_unknown(name)

@@ -119,7 +119,7 @@ _DONE = object()
 
 
 def keyset_pages(
-    fetch: Fetch, params: dict[str, Any], records_key: str, ranges: list[IdRange], ahead: int = 2
+    fetch: Fetch, params: dict[str, Any], records_key: str, ranges: list[IdRange], ahead: int = 4
 ) -> Iterator[tuple[IdRange, Page]]:
     """Walk each id range with ``id_greater`` on its own thread; hand pages out round-robin.
 

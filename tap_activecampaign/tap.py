@@ -12,8 +12,10 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from typing_extensions import override
 
 from tap_activecampaign.access import check_access
+from tap_activecampaign.budget import RequestBudget
 from tap_activecampaign.client import ActiveCampaignStream
 from tap_activecampaign.errors import ActiveCampaignError
+from tap_activecampaign.output import RecordBufferingWriter
 from tap_activecampaign.settings import CONFIG_SCHEMA, api_base_url, config_problems
 from tap_activecampaign.streams import STREAM_TYPES
 from tap_activecampaign.version import USER_AGENT
@@ -31,6 +33,7 @@ class TapActiveCampaign(Tap):
 
     name = "tap-activecampaign"
     config_jsonschema = CONFIG_SCHEMA
+    message_writer_class = RecordBufferingWriter
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
@@ -53,11 +56,14 @@ class TapActiveCampaign(Tap):
 
     def check_access(self) -> None:
         """Fail within seconds, with one clear line, on a wrong URL, key or network."""
+        api_url = api_base_url(self.config["api_url"])
+        rate = float(self.config.get("max_requests_per_second") or 5)
         check_access(
-            api_base_url(self.config["api_url"]),
+            api_url,
             self.config["api_key"],
             timeout=float(self.config.get("request_timeout") or 60),
             user_agent=str(self.config.get("user_agent") or USER_AGENT),
+            budget=RequestBudget.for_account(api_url, rate),
         )
 
     def report_skipped_streams(self) -> None:

@@ -44,6 +44,22 @@ def parse_datetime(value: str, local_zone: tzinfo) -> datetime | None:
         The instant in UTC, or None for empty text, zero-date sentinels, impossible
         calendar dates and anything that is not a timestamp at all.
     """
+    try:
+        moment: datetime | None = datetime.fromisoformat(value)  # fast path, most values
+    except ValueError:
+        moment = _parse_leniently(value)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # year 1 shifted before datetime.min
+        return None
+
+
+def _parse_leniently(value: str) -> datetime | None:
+    """The slow path: one-digit hours, ``Z`` before Python 3.11, and invalid dates."""
     match = _TIMESTAMP.match(value)
     if match is None:
         return None
@@ -61,11 +77,7 @@ def parse_datetime(value: str, local_zone: tzinfo) -> datetime | None:
         )
     except ValueError:  # 0000-00-00, 2021-02-30, hour 24 ...
         return None
-    zone = _offset(parts["offset"]) if parts["offset"] else local_zone
-    try:
-        return moment.replace(tzinfo=zone).astimezone(timezone.utc)
-    except OverflowError:  # year 1 shifted before datetime.min
-        return None
+    return moment.replace(tzinfo=_offset(parts["offset"])) if parts["offset"] else moment
 
 
 def parse_date(value: str) -> date | None:

@@ -91,7 +91,7 @@ def test_record_normalizer_converts_each_type() -> None:
             "stages": ["1", 2],
             "recent": ["a", "b"],
             "links": {"notes": "https://x/api/3/notes"},
-            "unknownField": "kept for the SDK to report",
+            "unknownField": "not in the schema",
         }
     )
     assert row == {
@@ -105,8 +105,15 @@ def test_record_normalizer_converts_each_type() -> None:
         "style": {"button": {"padding": "10px"}},
         "stages": [1, 2],
         "recent": ["a", "b"],
-        "unknown_field": "kept for the SDK to report",
     }
+
+
+def test_unknown_fields_are_dropped_and_reported_once() -> None:
+    reported: list[str] = []
+    normalize = RecordNormalizer(SCHEMA, CHICAGO, reported.append)
+    rows = [normalize({"id": str(n), "newField": n, "otherNew": 1}) for n in range(50)]
+    assert all(set(row) == {"id"} for row in rows)
+    assert reported == ["new_field", "other_new"]
 
 
 @pytest.mark.parametrize(

@@ -117,9 +117,14 @@ class Api:
         records: list[Record],
     ) -> dict[str, Any]:
         """Build the ``meta`` block, whose shape differs per endpoint."""
+        meta: dict[str, Any] = {}
         if spec.stream == "deals":
-            return {"currencies": self._currencies(query, selection), "total": total}
-        meta: dict[str, Any] = {"total": str(total)}
+            meta["currencies"] = self._currencies(query, selection)
+        mode = self.ctx.options.meta_total  # how ``total`` is sent, see ``options``
+        if mode == "api":
+            meta["total"] = total if spec.total_as_int else str(total)
+        elif mode != "absent":
+            meta["total"] = {"string": str(total), "int": total, "null": None}[mode]
         if spec.stream == "contacts":
             meta["page_input"] = _page_input(query)
         if spec.stream == "automations":

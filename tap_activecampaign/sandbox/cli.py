@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
+from tap_activecampaign.sandbox.options import META_TOTAL_MODES
 from tap_activecampaign.sandbox.server import SandboxServer, require_loopback
 from tap_activecampaign.sandbox.tables import BY_STREAM
 
@@ -39,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--latency-ms", type=float, default=0, help="delay per API request")
     parser.add_argument("--rate-limit", type=float, default=0, help="requests/s, 0 = unlimited")
     parser.add_argument("--fault-rate", type=float, default=0, help="share of transient faults")
+    parser.add_argument(
+        "--meta-total", choices=META_TOTAL_MODES, default="api",
+        help="how lists send meta.total: as the API does (a string, an int on /deals), "
+        "always a string, always an int, null, or absent",
+    )  # fmt: skip
+    parser.add_argument(
+        "--hostile-data", action="store_true",
+        help="add hostile values to every table: numbers as JSON numbers on some rows and "
+        "strings on others, blank numbers, zero and impossible dates, links as [], "
+        "unknown fields",
+    )  # fmt: skip
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -65,10 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             latency_ms=args.latency_ms,
             rate_limit=args.rate_limit,
             fault_rate=args.fault_rate,
+            meta_total=args.meta_total,
+            hostile_data=args.hostile_data,
             verbose=args.verbose,
         )
         sandbox.start()
-    except (OSError, ValueError) as error:
+    except (OSError, TypeError, ValueError) as error:
         print(f"tap-activecampaign-sandbox: {error}", file=sys.stderr)
         return 1
 

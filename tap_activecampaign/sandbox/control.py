@@ -46,7 +46,11 @@ class Control:
             ("GET", "requests"): lambda _arg, _body: {"requests": self.stats.requests()},
             ("GET", "faults"): lambda _arg, _body: self._rules(),
             ("POST", "faults"): lambda _arg, body: self._set_faults(body),
-            ("DELETE", "faults"): lambda _arg, _body: self._set_faults({"rules": []}),
+            ("DELETE", "faults"): lambda _arg, _body: self._set_faults(
+                {"rules": [], "fault_rate": 0.0}
+            ),
+            ("GET", "quirks"): lambda _arg, _body: self.ctx.options.as_json(),
+            ("POST", "quirks"): lambda _arg, body: self._set_quirks(body),
         }
 
     def handle(self, method: str, path: str, body: Any) -> ApiResult:
@@ -106,15 +110,33 @@ class Control:
         }
 
     def _set_faults(self, body: Any) -> dict[str, Any]:
-        raw_rules = body.get("rules") if isinstance(body, dict) else None
+        """Replace the rules and/or set ``fault_rate``: ``{"rules": [...], "fault_rate": x}``."""
+        if not isinstance(body, dict) or not ({"rules", "fault_rate"} & set(body)):
+            raise ControlError('expected {"rules": [{...}, ...]} and/or {"fault_rate": 0.1}')
+        raw_rules = body.get("rules", [])
         if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
             raise ControlError('expected {"rules": [{...}, ...]}')
+        rate = body.get("fault_rate", self.faults.fault_rate)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ControlError("fault_rate must be a number from 0 to 1")
         try:
             rules = [FaultRule.parse(raw) for raw in raw_rules]
         except (TypeError, ValueError) as error:
             raise ControlError(f"invalid fault rule: {error}") from error
-        self.faults.replace_rules(rules)
+        if "rules" in body:
+            self.faults.replace_rules(rules)
+        self.faults.set_fault_rate(float(rate))
         return self._rules()
+
+    def _set_quirks(self, body: Any) -> dict[str, Any]:
+        """Change ``meta_total`` and/or ``hostile_data`` (see ``options``)."""
+        if not isinstance(body, dict):
+            raise ControlError('expected {"meta_total": "absent", "hostile_data": true}')
+        try:
+            self.ctx.options.update(body)
+        except (TypeError, ValueError) as error:
+            raise ControlError(str(error)) from error
+        return self.ctx.options.as_json()
 
 
 def _spec(resource: str) -> TableSpec:

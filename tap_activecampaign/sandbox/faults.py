@@ -1,8 +1,16 @@
 """Fault injection and the account-wide rate limit, so taps can be tested against bad days.
 
-Rules are matched in order; the first matching rule whose seeded draw succeeds fires. Draws
-come from one RNG seeded from the dataset seed, so a run with the same requests in the same
-order injects the same faults.
+Rules are matched in order; the first matching rule whose seeded draw succeeds fires, else
+``fault_rate`` may inject a random transient fault. Every draw is a hash of the seed, the
+request (path and query) and how many times that same request was made before, so the same
+requests get the same faults whatever order parallel clients send them in, and a retried
+request draws afresh. ``times`` counts down in arrival order.
+
+Kinds: ``status`` (any status, optional ``retry_after`` and JSON ``body``), ``forbidden``
+(a 403 with the API's permission message for the resource), ``empty_body`` and
+``truncated_json`` (a 200 with no or half a body), ``reset`` (connection dropped without an
+answer), ``stall`` (answer only after ``seconds``) and ``redirect`` (302 to ``location``, by
+default the same path on 127.0.0.2).
 """
 
 from __future__ import annotations
@@ -15,10 +23,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tap_activecampaign.sandbox.hashing import code, seeded_rng
+from tap_activecampaign.sandbox.hashing import code, mix
 from tap_activecampaign.sandbox.tables import lookup
 
-KINDS = frozenset({"status", "empty_body", "truncated_json", "reset", "stall", "redirect"})
+KINDS = frozenset(
+    {"status", "forbidden", "empty_body", "truncated_json", "reset", "stall", "redirect"}
+)
+
+_FAULTS = code("faults")
+_RATE = code("fault_rate")
+_KIND = code("fault_kind")
 
 # The mix of transient failures ``fault_rate`` applies: (kind, status).
 _TRANSIENT = (
@@ -47,6 +61,7 @@ class FaultRule:
     times: int | None = None
     seconds: float = 30.0
     body: Any = None
+    location: str | None = None
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> FaultRule:
@@ -58,6 +73,14 @@ class FaultRule:
         if resource is not None and resource not in {"*", "users"} and lookup(resource) is None:
             raise ValueError(f"unknown resource {resource!r}")
         spec = lookup(resource) if resource else None
+        location = raw.get("location")
+        if location is not None and not (
+            isinstance(location, str) and location.startswith(("http://", "https://"))
+        ):
+            raise ValueError("location must be an http:// or https:// URL")
+        probability = float(raw.get("probability", 1.0))
+        if not 0.0 <= probability <= 1.0:
+            raise ValueError("probability must be between 0 and 1")
         return cls(
             kind=kind,
             resource=spec.path if spec else (None if resource in {None, "*"} else resource),
@@ -65,10 +88,11 @@ class FaultRule:
             min_id_greater=_optional_int(raw.get("min_id_greater")),
             status=int(raw.get("status") or 500),
             retry_after=_optional_int(raw.get("retry_after")),
-            probability=float(raw.get("probability", 1.0)),
+            probability=probability,
             times=_optional_int(raw.get("times")),
             seconds=float(raw.get("seconds", 30.0)),
             body=raw.get("body"),
+            location=location.rstrip("/") if location else None,
         )
 
     def matches(self, resource: str, params: Mapping[str, str]) -> bool:
@@ -96,6 +120,7 @@ class FaultRule:
             "times": self.times,
             "seconds": self.seconds,
             "body": self.body,
+            "location": self.location,
         }
 
 
@@ -108,31 +133,60 @@ class FaultPlan:
     rules: list[FaultRule] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        """Seed the draw stream."""
-        self._rng = seeded_rng(self.seed, code("faults"))
+        """Validate the rate and start counting requests."""
+        self.fault_rate = _rate(self.fault_rate)
+        self._seen: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def replace_rules(self, rules: list[FaultRule]) -> None:
         """Install a new rule list (and restart the draws, for reproducible tests)."""
         with self._lock:
             self.rules = list(rules)
-            self._rng = seeded_rng(self.seed, code("faults"))
+            self._seen.clear()
 
-    def draw(self, resource: str, params: Mapping[str, str]) -> FaultRule | None:
-        """Return the fault to inject into this API request, if any."""
+    def set_fault_rate(self, rate: float) -> None:
+        """Change the share of requests that get a random transient fault."""
         with self._lock:
+            self.fault_rate = _rate(rate)
+            self._seen.clear()
+
+    def draw(
+        self, resource: str, params: Mapping[str, str], path: str | None = None
+    ) -> FaultRule | None:
+        """Return the fault to inject into this API request, if any."""
+        key = f"{(path or resource).lower()}?{sorted(params.items())!r}"
+        request = code(key)
+        with self._lock:
+            attempt = self._seen.get(key, 0)
+            self._seen[key] = attempt + 1
             for index, rule in enumerate(self.rules):
                 if not rule.matches(resource, params):
                     continue
-                if rule.probability < 1.0 and self._rng.random() >= rule.probability:
+                chance = _unit(mix(self.seed, _FAULTS, request, attempt, index))
+                if rule.probability < 1.0 and chance >= rule.probability:
                     continue
                 if rule.times is not None:
                     self.rules[index] = replace(rule, times=rule.times - 1)
                 return rule
-            if self.fault_rate > 0 and self._rng.random() < self.fault_rate:
-                kind, status = self._rng.choice(_TRANSIENT)
+            if self.fault_rate > 0 and _unit(mix(self.seed, _RATE, request, attempt)) < (
+                self.fault_rate
+            ):
+                pick = mix(self.seed, _KIND, request, attempt)
+                kind, status = _TRANSIENT[pick % len(_TRANSIENT)]
                 return FaultRule(kind=kind, status=status, retry_after=1 if status == 429 else None)
         return None
+
+
+def _unit(value: int) -> float:
+    """Map a 64-bit hash onto [0, 1)."""
+    return value / 2**64
+
+
+def _rate(value: Any) -> float:
+    rate = float(value)
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError("fault_rate must be between 0 and 1")
+    return rate
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         result = self._api_result(path, pairs)
         fault = None
         if result.status == 200:
-            fault = sandbox.faults.draw(resource, dict(pairs))
+            fault = sandbox.faults.draw(resource, dict(pairs), path)
         status = self._inject(fault, result, headers) if fault else None
         if status is None:
             status = result.status
@@ -114,10 +114,14 @@ class SandboxHandler(BaseHTTPRequestHandler):
         """Misbehave as the rule says; return the status recorded for the request."""
         if fault.retry_after is not None or (fault.kind == "status" and fault.status == 429):
             headers["Retry-After"] = str(fault.retry_after or 1)
-        if fault.kind == "status":
-            body = fault.body if fault.body is not None else _status_body(fault.status)
-            self._send(fault.status, body, headers)
-            return fault.status
+        if fault.kind in {"status", "forbidden"}:
+            forbidden = fault.kind == "forbidden"
+            status = 403 if forbidden else fault.status
+            body = fault.body
+            if body is None:
+                body = forbidden_body(self.path) if forbidden else _status_body(status)
+            self._send(status, body, headers)
+            return status
         if fault.kind == "empty_body":
             self._send_raw(200, b"", headers)
             return 200
@@ -126,7 +130,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._send_raw(200, encoded[: len(encoded) // 2], headers)
             return 200
         if fault.kind == "redirect":
-            headers["Location"] = f"http://127.0.0.2:{self.server.server_port}{self.path}"
+            target = fault.location or f"http://127.0.0.2:{self.server.server_port}"
+            headers["Location"] = f"{target}{self.path}"
             self._send_raw(302, b"", headers)
             return 302
         if fault.kind == "stall":
@@ -196,6 +201,13 @@ def _same_key(sent: str | None, expected: str) -> bool:
 def _encode(body: Any) -> bytes:
     """Serialise compactly, as the API does."""
     return json.dumps(body, separators=(",", ":")).encode()
+
+
+def forbidden_body(path: str) -> dict[str, Any]:
+    """The API's answer when the key's user lacks the permission for a resource."""
+    resource = urlsplit(path).path[len(API_PREFIX) :].split("/", 1)[0] or "this resource"
+    detail = f"You do not have permission to view {resource}."
+    return {"errors": [{"status": 403, "title": "Forbidden", "detail": detail}]}
 
 
 def _status_body(status: int) -> dict[str, str]:

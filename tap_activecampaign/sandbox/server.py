@@ -14,6 +14,7 @@ from tap_activecampaign.sandbox.api import Api
 from tap_activecampaign.sandbox.control import Control
 from tap_activecampaign.sandbox.faults import FaultPlan, RateLimiter
 from tap_activecampaign.sandbox.handler import SandboxHandler
+from tap_activecampaign.sandbox.options import DataOptions
 from tap_activecampaign.sandbox.render import RenderContext
 from tap_activecampaign.sandbox.stats import Stats
 from tap_activecampaign.sandbox.store import Store
@@ -64,7 +65,8 @@ class SandboxServer:
 
     ``counts`` maps the tap's stream names to row counts (missing ones get defaults);
     ``rate_limit`` is requests per second across the server (0 = unlimited); ``fault_rate``
-    is the share of API requests that get a random transient fault.
+    is the share of API requests that get a random transient fault; ``meta_total`` and
+    ``hostile_data`` shape the answers (see :mod:`.options`).
     """
 
     def __init__(
@@ -78,6 +80,8 @@ class SandboxServer:
         latency_ms: float = 0,
         rate_limit: float = 0.0,
         fault_rate: float = 0.0,
+        meta_total: str = "api",
+        hostile_data: bool = False,
         verbose: bool = False,
     ) -> None:
         """Generate the dataset; the socket is bound by ``start``."""
@@ -89,8 +93,9 @@ class SandboxServer:
         self.host = host
         self.latency_ms = latency_ms
         self.verbose = verbose
+        self.options = DataOptions(meta_total=meta_total, hostile_data=hostile_data)
         self.store = Store(seed, counts)
-        self.ctx = RenderContext(seed, self.store)
+        self.ctx = RenderContext(seed, self.store, self.options)
         self.api = Api(self.ctx)
         self.stats = Stats()
         self.faults = FaultPlan(seed, fault_rate)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Sequence
 from typing import Any
@@ -14,8 +15,12 @@ class Stats:
     """Thread-safe request accounting; control endpoints are not counted."""
 
     def __init__(self, log_size: int = 10_000) -> None:
-        """Start with empty counters and a log keeping the last ``log_size`` requests."""
+        """Start with empty counters and a log keeping the last ``log_size`` requests.
+
+        Each log entry has ``at``: seconds since the server started, when it was answered.
+        """
         self._lock = threading.Lock()
+        self._started = time.monotonic()
         self._log: deque[dict[str, Any]] = deque(maxlen=log_size)
         self.reset()
 
@@ -27,6 +32,8 @@ class Stats:
             self._by_resource: Counter[str] = Counter()
             self._rate_limited = 0
             self._faults = 0
+            self._first_at: float | None = None
+            self._last_at: float | None = None
             self._log.clear()
 
     def record(
@@ -49,13 +56,18 @@ class Stats:
                 )
             else:
                 params[key] = value
+        now = time.time()
         with self._lock:
+            if self._first_at is None:
+                self._first_at = now
+            self._last_at = now
             self._requests += 1
             self._by_status[str(status)] += 1
             self._by_resource[resource] += 1
             self._rate_limited += int(rate_limited)
             self._faults += int(fault)
-            self._log.append({"path": path, "params": params, "status": status})
+            at = round(time.monotonic() - self._started, 3)
+            self._log.append({"path": path, "params": params, "status": status, "at": at})
 
     def snapshot(self) -> dict[str, Any]:
         """Return the counters as JSON-ready data."""
@@ -66,6 +78,8 @@ class Stats:
                 "by_resource": dict(self._by_resource),
                 "rate_limited": self._rate_limited,
                 "faults_injected": self._faults,
+                "first_request_at": self._first_at,
+                "last_request_at": self._last_at,
             }
 
     def requests(self) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from tap_activecampaign.sandbox.render import (
     deals,
     fields,
     forms,
+    hostile,
     lists,
     pipelines,
     segments,
@@ -74,4 +75,7 @@ def render_rows(
 ) -> list[Record]:
     """Render the records at the given positions, in that order."""
     render = RENDERERS[stream]
-    return [render(ctx, row_at(ctx, stream, state, position)) for position in positions]
+    records = [render(ctx, row_at(ctx, stream, state, position)) for position in positions]
+    if ctx.options.hostile_data:
+        records = [hostile.apply(ctx.seed, stream, record) for record in records]
+    return records

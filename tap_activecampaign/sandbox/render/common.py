@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tap_activecampaign.sandbox.clock import REFERENCE_EPOCH
 from tap_activecampaign.sandbox.hashing import pick, row_rng
+from tap_activecampaign.sandbox.options import DataOptions
 from tap_activecampaign.sandbox.store import Store
 
 Record = dict[str, Any]
@@ -34,6 +35,7 @@ class RenderContext:
 
     seed: int
     store: Store
+    options: DataOptions = field(default_factory=DataOptions)
 
     def rng(self, table: int, row: Row) -> random.Random:
         """Return the row's private random stream (same draws on every render)."""
