@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -81,8 +82,19 @@ def contacts_catalog(workdir: Path, config_file: Path) -> Path:
     return path
 
 
-def run_tap(command: list[str], log: Path) -> tuple[int, float, float, int, int]:
-    """Run the tap; return (records, wall s, CPU s, peak RSS KiB, exit code)."""
+@dataclass
+class TapResult:
+    """What one tap process did and cost."""
+
+    records: int
+    wall: float
+    cpu: float
+    rss_kib: int
+    code: int
+
+
+def run_tap(command: list[str], log: Path) -> TapResult:
+    """Run the tap, counting the RECORD lines it writes, and read its resource usage."""
     started = time.monotonic()
     with log.open("w") as stderr:
         tap = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
@@ -90,8 +102,8 @@ def run_tap(command: list[str], log: Path) -> tuple[int, float, float, int, int]
         records = sum(1 for line in tap.stdout if line.startswith('{"type":"RECORD"'))
         _, status, usage = os.wait4(tap.pid, 0)
     wall = time.monotonic() - started
-    code = os.waitstatus_to_exitcode(status)
-    return records, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code
+    cpu = usage.ru_utime + usage.ru_stime
+    return TapResult(records, wall, cpu, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 
 
 def main() -> int:
@@ -127,23 +139,24 @@ def main() -> int:
                 "--catalog",
                 str(catalog),
             ]
-            records, wall, cpu, rss_kib, code = run_tap(command, workdir / "tap.log")
+            tap = run_tap(command, workdir / "tap.log")
             stats = requests.get(
                 f"{api}/__sandbox/stats", headers={"Api-Token": KEY}, timeout=10
             ).json()
-            report(args, records, wall, cpu, rss_kib, code, stats)
+            report(args, tap, stats)
             if args.profile:
                 print("\nWhere the tap's time goes (top 25 by own time):")
                 pstats.Stats(str(workdir / "tap.prof")).sort_stats("tottime").print_stats(25)
-            if code != 0:
+            if tap.code != 0:
                 print((workdir / "tap.log").read_text()[-3000:], file=sys.stderr)
-            return code
+            return tap.code
     finally:
         sandbox.terminate()
         sandbox.wait(10)
 
 
-def report(args, records, wall, cpu, rss_kib, code, stats) -> None:
+def report(args: argparse.Namespace, tap: TapResult, stats: dict) -> None:
+    records, wall, cpu = tap.records, tap.wall, tap.cpu
     requests_made = stats["requests"]
     span = (stats["last_request_at"] or 0) - (stats["first_request_at"] or 0)
     rate = (requests_made - 1) / span if span > 0 else float("nan")
@@ -151,12 +164,11 @@ def report(args, records, wall, cpu, rss_kib, code, stats) -> None:
     mode = (
         "unlimited (no latency, no limits)"
         if args.unlimited
-        else (
-            f"latency {args.latency_ms} ms, sandbox limit {args.rate_limit:g}/s, budget {args.budget:g}/s"
-        )
+        else f"latency {args.latency_ms} ms, sandbox limit {args.rate_limit:g}/s, "
+        f"budget {args.budget:g}/s"
     )
     print(f"contacts: {args.contacts:,}   {mode}")
-    print(f"  exit code                 {code}")
+    print(f"  exit code                 {tap.code}")
     print(f"  records emitted           {records:,}")
     print(f"  requests                  {requests_made:,} in {span:.1f} s")
     print(f"  requests/s                {rate:.2f}", end="")
@@ -164,7 +176,7 @@ def report(args, records, wall, cpu, rss_kib, code, stats) -> None:
     print(f"  records/s (wall)          {records / wall:,.0f}   (whole run {wall:.1f} s)")
     print(f"  CPU seconds / 1k records  {1000 * cpu / max(records, 1):.3f}")
     print(f"  CPU share of one core     {100 * cpu / wall:.1f} %")
-    print(f"  peak RSS                  {rss_kib / 1024:.0f} MB")
+    print(f"  peak RSS                  {tap.rss_kib / 1024:.0f} MB")
     print(f"  429s provoked             {stats['rate_limited']}")
     print(f"  failed requests           {failed - stats['rate_limited']}")
 
