@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -19,7 +19,6 @@ from importlib.resources import files
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
-import backoff
 import requests
 from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
 from singer_sdk.authenticators import APIKeyAuthenticator
@@ -37,13 +36,12 @@ from tap_activecampaign.paging import (
     Body,
     Page,
     keyset_pages,
-    meta_total,
     offset_pages,
-    records_of,
-    split_ids,
+    plan_id_ranges,
 )
 from tap_activecampaign.progress import Progress
 from tap_activecampaign.resume import STATE_KEY, ResumePoint
+from tap_activecampaign.retries import seconds, status_of, with_retries
 from tap_activecampaign.settings import account_timezone, api_base_url
 from tap_activecampaign.timestamps import api_time
 from tap_activecampaign.version import USER_AGENT
@@ -66,23 +64,6 @@ class _QuietNullReplicationValue(logging.Filter):
 
 
 logging.getLogger("singer_sdk").addFilter(_QuietNullReplicationValue())
-
-MAX_TRIES = 6
-"""Attempts per request; with the waits below a request gives up after about 30 s."""
-
-FORBIDDEN_TRIES = 3
-"""ActiveCampaign sometimes answers 403 once on a valid key; a 403 that repeats is real."""
-
-MAX_RETRY_AFTER = 120.0
-
-TRANSIENT_ERRORS = (
-    RetriableAPIError,
-    ConnectionResetError,
-    requests.Timeout,
-    requests.ConnectionError,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 
 
 class ActiveCampaignStream(RESTStream[int]):
@@ -216,7 +197,7 @@ class ActiveCampaignStream(RESTStream[int]):
             msg = f"ActiveCampaign refused {self.path} (HTTP {status}): {quote_body(response.text)}"
             raise ForbiddenError(msg)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
-            pause = self.budget.pause(_seconds(response.headers.get("Retry-After")))
+            pause = self.budget.pause(seconds(response.headers.get("Retry-After")))
             self.logger.warning(
                 "Rate limited by ActiveCampaign (HTTP 429): pausing every request for %.0f s",
                 pause,
@@ -234,49 +215,12 @@ class ActiveCampaignStream(RESTStream[int]):
     @override
     def request_decorator(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """Retry transient failures with back-off, and a 403 a couple of times."""
-        retry_forbidden = backoff.on_exception(
-            backoff.constant,
-            ForbiddenError,
-            interval=1,
-            max_tries=FORBIDDEN_TRIES,
-            jitter=None,
-            on_backoff=self.backoff_handler,
-            logger=None,
-        )
-        retry_transient = backoff.on_exception(
-            self.backoff_wait_generator,
-            TRANSIENT_ERRORS,
-            max_tries=self.backoff_max_tries,
-            jitter=self.backoff_jitter,
-            on_backoff=self.backoff_handler,
-            logger=None,
-        )
-        return retry_transient(retry_forbidden(func))
-
-    @override
-    def backoff_max_tries(self) -> int:
-        return MAX_TRIES
-
-    @override
-    def backoff_wait_generator(self) -> Generator[float, Any, None]:
-        """Wait as ``Retry-After`` says, else 1, 2, 4, 8, 16 s; after a 429, not at all.
-
-        A 429 has already paused the shared budget, which holds back every request.
-        """
-        attempt = 0
-        failure = yield 0.0
-        while True:
-            attempt += 1
-            failure = yield _retry_delay(failure, attempt)
-
-    @override
-    def backoff_jitter(self, value: float) -> float:
-        return value
+        return with_retries(func, self.backoff_handler)
 
     @override
     def backoff_handler(self, details: Details) -> None:
         failure = details.get("exception")
-        if _status(failure) == HTTPStatus.TOO_MANY_REQUESTS:
+        if status_of(failure) == HTTPStatus.TOO_MANY_REQUESTS:
             return
         reason = str(failure).split(";")[0] if failure else "unknown error"
         self.logger.warning(
@@ -317,7 +261,9 @@ class ActiveCampaignStream(RESTStream[int]):
     def _keyset_pages(self, params: dict[str, Any]) -> Iterator[Page]:
         """Contacts by id ranges side by side, resumable from the last written page."""
         if self._resume is None:
-            ranges, total = self._plan_id_ranges(params)
+            ranges, total = plan_id_ranges(
+                self.fetch, params, self.resource, self.parallel_requests
+            )
             self._resume = ResumePoint(
                 ranges,
                 self._since.isoformat() if self._since else None,
@@ -341,17 +287,6 @@ class ActiveCampaignStream(RESTStream[int]):
 
             yield Page(page.records, total, mark)
         self.stream_state.pop(STATE_KEY, None)
-
-    def _plan_id_ranges(self, params: dict[str, Any]) -> tuple[list[Any], int | None]:
-        """Ask for the highest id, then cut the ids into one range per parallel request."""
-        probe = self.fetch({**params, "orders[id]": "DESC", "limit": 1})
-        newest = records_of(probe, self.resource)
-        total = meta_total(probe)
-        if not newest:
-            return split_ids(0, 1), total
-        pages = -(-(total or PAGE_SIZE) // PAGE_SIZE)
-        parts = min(self.parallel_requests, max(1, pages // 4))
-        return split_ids(int(newest[0]["id"]), parts), total
 
     # --- incremental bookkeeping --------------------------------------------------------
 
@@ -493,27 +428,3 @@ class ActiveCampaignStream(RESTStream[int]):
             record[self.replication_key or ""] = None
             return self._since is None
         return self._since is None or datetime.fromisoformat(value) >= self._since
-
-
-def _status(failure: BaseException | None) -> int | None:
-    response = getattr(failure, "response", None)
-    return response.status_code if response is not None else None
-
-
-def _seconds(header: str | None) -> float | None:
-    try:
-        return float(header) if header else None
-    except ValueError:
-        return None
-
-
-def _retry_delay(failure: BaseException | None, attempt: int) -> float:
-    """Seconds before the next attempt: none after a 429, else Retry-After or 2^n."""
-    if _status(failure) == HTTPStatus.TOO_MANY_REQUESTS:
-        return 0.0
-    response = getattr(failure, "response", None)
-    retry_after = _seconds(response.headers.get("Retry-After")) if response is not None else None
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), MAX_RETRY_AFTER)
-    logging.getLogger(__name__).debug("No Retry-After; backing off exponentially")
-    return float(2 ** (attempt - 1))

@@ -115,6 +115,23 @@ def split_ids(highest_id: int, parts: int, after: int = 0) -> list[IdRange]:
     return ranges
 
 
+def plan_id_ranges(
+    fetch: Fetch, params: dict[str, Any], records_key: str, parallel: int
+) -> tuple[list[IdRange], int | None]:
+    """Ask for the highest id, then cut the ids into ranges to walk side by side.
+
+    Small tables get one range (about four pages per range at least), large ones one
+    range per parallel request. Returns the ranges and the API's ``meta.total``.
+    """
+    probe = fetch({**params, "orders[id]": "DESC", "limit": 1})
+    newest = records_of(probe, records_key)
+    total = meta_total(probe)
+    if not newest:
+        return split_ids(0, 1), total
+    pages = -(-(total or PAGE_SIZE) // PAGE_SIZE)
+    return split_ids(int(newest[0]["id"]), min(parallel, max(1, pages // 4))), total
+
+
 _DONE = object()
 
 
