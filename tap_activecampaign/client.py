@@ -7,7 +7,6 @@ retries, incremental filtering, resumable state and normalisation live here once
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -51,19 +50,6 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
 
 SCHEMAS = SchemaDirectory(files(schemas))
-
-
-class _QuietNullReplicationValue(logging.Filter):
-    """Drop the SDK's per-record warning about a null replication value.
-
-    Deal stubs have no ``mdate`` by design; the stream reports them once, in a summary.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() != "New replication value is null"
-
-
-logging.getLogger("singer_sdk").addFilter(_QuietNullReplicationValue())
 
 
 class ActiveCampaignStream(RESTStream[int]):

@@ -15,10 +15,13 @@ from tap_activecampaign.access import check_access
 from tap_activecampaign.budget import RequestBudget
 from tap_activecampaign.client import ActiveCampaignStream
 from tap_activecampaign.errors import ActiveCampaignError
+from tap_activecampaign.logs import quiet_library_logs
 from tap_activecampaign.output import RecordBufferingWriter
 from tap_activecampaign.settings import CONFIG_SCHEMA, api_base_url, config_problems
 from tap_activecampaign.streams import STREAM_TYPES
 from tap_activecampaign.version import USER_AGENT
+
+quiet_library_logs()
 
 USER_FACING_ERRORS = (
     ActiveCampaignError,

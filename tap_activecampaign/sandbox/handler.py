@@ -6,6 +6,7 @@ import hmac
 import json
 import socket
 import struct
+import time
 from contextlib import suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -75,6 +76,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _api(self, path: str, pairs: list[tuple[str, str]]) -> None:
         """Answer an API request the way the real service would, faults included."""
         sandbox = self.server.sandbox
+        arrived = time.monotonic()
         resource = path[len(API_PREFIX) :].split("/", 1)[0] or "api"
         headers: dict[str, str] = {}
 
@@ -85,7 +87,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             if not admission.allowed:
                 headers["Retry-After"] = str(admission.retry_after)
                 self._send(429, {"message": "Too Many Requests"}, headers)
-                sandbox.stats.record(path, resource, pairs, 429, rate_limited=True)
+                sandbox.stats.record(path, resource, pairs, 429, rate_limited=True, arrived=arrived)
                 return
 
         if sandbox.latency_ms > 0:
@@ -99,7 +101,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if status is None:
             status = result.status
             self._send(result.status, result.body, headers)
-        sandbox.stats.record(path, resource, pairs, status, fault=fault is not None)
+        sandbox.stats.record(
+            path, resource, pairs, status, fault=fault.kind if fault else None, arrived=arrived
+        )
 
     def _api_result(self, path: str, pairs: list[tuple[str, str]]) -> ApiResult:
         """Check the key and method, then ask the API for the answer."""

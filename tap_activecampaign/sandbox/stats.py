@@ -17,7 +17,8 @@ class Stats:
     def __init__(self, log_size: int = 10_000) -> None:
         """Start with empty counters and a log keeping the last ``log_size`` requests.
 
-        Each log entry has ``at``: seconds since the server started, when it was answered.
+        Each log entry has ``at``, the seconds since the server started when the request
+        arrived, and ``fault``, the kind of fault injected into it (or None).
         """
         self._lock = threading.Lock()
         self._started = time.monotonic()
@@ -44,7 +45,8 @@ class Stats:
         status: int | str,
         *,
         rate_limited: bool = False,
-        fault: bool = False,
+        fault: str | None = None,
+        arrived: float | None = None,
     ) -> None:
         """Count one answered (or deliberately dropped) API request."""
         params: dict[str, Any] = {}
@@ -65,9 +67,10 @@ class Stats:
             self._by_status[str(status)] += 1
             self._by_resource[resource] += 1
             self._rate_limited += int(rate_limited)
-            self._faults += int(fault)
-            at = round(time.monotonic() - self._started, 3)
-            self._log.append({"path": path, "params": params, "status": status, "at": at})
+            self._faults += int(fault is not None)
+            at = round((arrived or time.monotonic()) - self._started, 3)
+            entry = {"path": path, "params": params, "status": status, "at": at, "fault": fault}
+            self._log.append(entry)
 
     def snapshot(self) -> dict[str, Any]:
         """Return the counters as JSON-ready data."""
