@@ -367,10 +367,17 @@ class ActiveCampaignStream(RESTStream[int]):
 
     @property
     def activates_version(self) -> bool:
-        """Whether this sync ends with ACTIVATE_VERSION, so targets can drop deleted rows."""
-        return self.replication_method == REPLICATION_FULL_TABLE and bool(
-            self.config.get("emit_activate_version_messages", True)
-        )
+        """Whether this sync ends with ACTIVATE_VERSION, so targets can drop deleted rows.
+
+        Only a sync that re-sends every record may: a full-table stream, or an incremental
+        one reading from the beginning (no bookmark, no start_date). After an incremental
+        sync, every unchanged row would look deleted.
+        """
+        if not self.config.get("emit_activate_version_messages", True):
+            return False
+        if self.replication_method == REPLICATION_FULL_TABLE:
+            return True
+        return self.replication_key is not None and self._since is None
 
     # --- records ------------------------------------------------------------------------
 

@@ -95,8 +95,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=True,
         title="Reflect deletes",
         description=(
-            "End each full-table stream with an ACTIVATE_VERSION message, sent only after "
-            "its last record, so targets can mark rows deleted in ActiveCampaign."
+            "End each stream that re-sent every record (full-table streams, and incremental "
+            "ones synced from the beginning) with ACTIVATE_VERSION, after its last record, "
+            "so targets can mark rows deleted in ActiveCampaign."
         ),
     ),
     th.Property(
