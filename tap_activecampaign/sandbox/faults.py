@@ -1,6 +1,7 @@
 """Fault injection and the account-wide rate limit, so taps can be tested against bad days.
 
-Rules are matched in order; the first matching rule whose seeded draw succeeds fires, else
+Rules are matched in order (on ``resource``, ``offset`` or ``min_offset``, ``min_id_greater``
+and the ``times`` left); the first matching rule whose seeded draw succeeds fires, else
 ``fault_rate`` may inject a random transient fault. Every draw is a hash of the seed, the
 request (path and query) and how many times that same request was made before, so the same
 requests get the same faults whatever order parallel clients send them in, and a retried
@@ -54,6 +55,7 @@ class FaultRule:
     kind: str
     resource: str | None = None
     min_offset: int = 0
+    offset: int | None = None
     min_id_greater: int | None = None
     status: int = 500
     retry_after: int | None = None
@@ -85,6 +87,7 @@ class FaultRule:
             kind=kind,
             resource=spec.path if spec else (None if resource in {None, "*"} else resource),
             min_offset=int(raw.get("min_offset") or 0),
+            offset=_optional_int(raw.get("offset")),
             min_id_greater=_optional_int(raw.get("min_id_greater")),
             status=int(raw.get("status") or 500),
             retry_after=_optional_int(raw.get("retry_after")),
@@ -99,7 +102,8 @@ class FaultRule:
         """Tell whether a request falls under this rule (before the random draw)."""
         if self.resource is not None and self.resource.lower() != resource.lower():
             return False
-        if (_optional_int(params.get("offset")) or 0) < self.min_offset:
+        offset = _optional_int(params.get("offset")) or 0
+        if offset < self.min_offset or (self.offset is not None and offset != self.offset):
             return False
         if self.min_id_greater is not None:
             id_greater = _optional_int(params.get("id_greater"))
@@ -113,6 +117,7 @@ class FaultRule:
             "kind": self.kind,
             "resource": self.resource,
             "min_offset": self.min_offset,
+            "offset": self.offset,
             "min_id_greater": self.min_id_greater,
             "status": self.status,
             "retry_after": self.retry_after,

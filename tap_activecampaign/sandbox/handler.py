@@ -31,6 +31,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
     """Serves one keep-alive connection."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, a keep-alive client's
+    # delayed ACK would hold every answer back by about 40 ms.
+    disable_nagle_algorithm = True
     server_version = "ActiveCampaignSandbox/1.0"
     # Idle keep-alive connections are dropped after this many seconds.
     timeout = 120
@@ -97,13 +100,19 @@ class SandboxHandler(BaseHTTPRequestHandler):
         fault = None
         if result.status == 200:
             fault = sandbox.faults.draw(resource, dict(pairs), path)
-        status = self._inject(fault, result, headers) if fault else None
-        if status is None:
-            status = result.status
-            self._send(result.status, result.body, headers)
+        # Logged before answering, so a client that got its answer finds it in the log.
         sandbox.stats.record(
-            path, resource, pairs, status, fault=fault.kind if fault else None, arrived=arrived
+            path,
+            resource,
+            pairs,
+            _fault_status(fault, result.status) if fault else result.status,
+            fault=fault.kind if fault else None,
+            arrived=arrived,
         )
+        if fault:
+            self._inject(fault, result, headers)
+        else:
+            self._send(result.status, result.body, headers)
 
     def _api_result(self, path: str, pairs: list[tuple[str, str]]) -> ApiResult:
         """Check the key and method, then ask the API for the answer."""
@@ -114,36 +123,31 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return ApiResult(405, {"message": "Method Not Allowed"})
         return sandbox.api.get(path, pairs)
 
-    def _inject(self, fault: FaultRule, result: ApiResult, headers: dict[str, str]) -> int | str:
-        """Misbehave as the rule says; return the status recorded for the request."""
+    def _inject(self, fault: FaultRule, result: ApiResult, headers: dict[str, str]) -> None:
+        """Misbehave as the rule says."""
         if fault.retry_after is not None or (fault.kind == "status" and fault.status == 429):
             headers["Retry-After"] = str(fault.retry_after or 1)
         if fault.kind in {"status", "forbidden"}:
-            forbidden = fault.kind == "forbidden"
-            status = 403 if forbidden else fault.status
+            status = _fault_status(fault, result.status)
             body = fault.body
             if body is None:
-                body = forbidden_body(self.path) if forbidden else _status_body(status)
-            self._send(status, body, headers)
-            return status
-        if fault.kind == "empty_body":
+                forbidden = fault.kind == "forbidden"
+                body = forbidden_body(self.path) if forbidden else _status_body(int(status))
+            self._send(int(status), body, headers)
+        elif fault.kind == "empty_body":
             self._send_raw(200, b"", headers)
-            return 200
-        if fault.kind == "truncated_json":
+        elif fault.kind == "truncated_json":
             encoded = _encode(result.body)
             self._send_raw(200, encoded[: len(encoded) // 2], headers)
-            return 200
-        if fault.kind == "redirect":
+        elif fault.kind == "redirect":
             target = fault.location or f"http://127.0.0.2:{self.server.server_port}"
             headers["Location"] = f"{target}{self.path}"
             self._send_raw(302, b"", headers)
-            return 302
-        if fault.kind == "stall":
+        elif fault.kind == "stall":
             self.server.sandbox.stopping.wait(fault.seconds)
             self._send(result.status, result.body, headers)
-            return result.status
-        self._reset()
-        return RESET
+        else:
+            self._reset()
 
     def _control(self, path: str, raw_body: bytes) -> None:
         """Answer a control request (same key required, not counted in stats)."""
@@ -195,6 +199,17 @@ class SandboxHandler(BaseHTTPRequestHandler):
         with suppress(OSError):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
+
+
+def _fault_status(fault: FaultRule, status: int) -> int | str:
+    """The status a fault answers with, as the request log records it."""
+    statuses: dict[str, int | str] = {
+        "status": fault.status,
+        "forbidden": 403,
+        "redirect": 302,
+        "reset": RESET,
+    }
+    return statuses.get(fault.kind, status)
 
 
 def _same_key(sent: str | None, expected: str) -> bool:

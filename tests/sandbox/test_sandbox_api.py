@@ -269,7 +269,10 @@ def test_request_log_records_params(small: SandboxServer) -> None:
         "path": "/api/3/contacts",
         "params": {"limit": "7", "offset": "14"},
         "status": 200,
+        "at": entry["at"],
+        "fault": None,
     }
+    assert isinstance(entry["at"], float)
 
 
 def test_dt_fields_carry_the_chicago_offset_with_dst(sandbox: SandboxServer) -> None:
