@@ -40,7 +40,13 @@ from tap_activecampaign.paging import (
 )
 from tap_activecampaign.progress import Progress
 from tap_activecampaign.resume import STATE_KEY, ResumePoint
-from tap_activecampaign.retries import seconds, status_of, with_retries
+from tap_activecampaign.retries import (
+    MAX_TRIES,
+    network_failure,
+    seconds,
+    status_of,
+    with_retries,
+)
 from tap_activecampaign.settings import account_timezone, api_base_url
 from tap_activecampaign.timestamps import api_time
 from tap_activecampaign.version import USER_AGENT
@@ -138,8 +144,23 @@ class ActiveCampaignStream(RESTStream[int]):
     # --- one request --------------------------------------------------------------------
 
     def fetch(self, params: dict[str, Any]) -> Body:
-        """GET one page with these query parameters, with retries; returns the JSON body."""
-        return self._fetch_with_retries(params)
+        """GET one page with these query parameters, with retries; returns the JSON body.
+
+        Raises:
+            ApiError: The request still failed after every retry.
+        """
+        try:
+            return self._fetch_with_retries(params)
+        except RetriableAPIError as exc:
+            msg = f"Gave up after {MAX_TRIES} attempts: {exc}"
+            raise ApiError(msg) from exc
+        except requests.RequestException as exc:
+            host = urlsplit(self.url_base).netloc
+            msg = (
+                f"{self.path}: no answer from {host} after {MAX_TRIES} attempts "
+                f"({network_failure(exc)}); check your network or try again later"
+            )
+            raise ApiError(msg) from exc
 
     @cached_property
     def _fetch_with_retries(self) -> Callable[[dict[str, Any]], Body]:
@@ -157,9 +178,11 @@ class ActiveCampaignStream(RESTStream[int]):
         except ValueError as exc:
             msg = f"{self.path} returned a body that is not JSON; {self._describe(response)}"
             raise RetriableAPIError(msg, response) from exc
-        if not isinstance(body, dict):
-            msg = f"{self.path} returned JSON that is not an object; {self._describe(response)}"
-            raise RetriableAPIError(msg, response)
+        if not isinstance(body, dict) or not isinstance(body.get(self.resource), list):
+            # Never read as an empty page: that would end the stream early and, with
+            # ACTIVATE_VERSION, mark every row not yet read as deleted.
+            msg = f"{self.path} returned JSON without its '{self.resource}' list; "
+            raise RetriableAPIError(msg + self._describe(response), response)
         return body
 
     def _session(self) -> requests.Session:

@@ -85,6 +85,17 @@ def retry_delay(failure: BaseException | None, attempt: int) -> float:
     return float(2 ** (attempt - 1))
 
 
+def network_failure(error: requests.RequestException) -> str:
+    """A few words for a request that got no usable answer, instead of urllib3's repr."""
+    if isinstance(error, requests.Timeout):
+        return "timed out waiting for an answer"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return "the answer was cut off"
+    if isinstance(error, requests.ConnectionError):
+        return "the connection was refused or dropped"
+    return type(error).__name__
+
+
 def status_of(failure: BaseException | None) -> int | None:
     """The HTTP status of a failed request, if it got that far."""
     response = getattr(failure, "response", None)

@@ -114,9 +114,8 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
 
     The SDK's own messages repeat the offending value, which may be the API key.
     """
-    problems = [
-        _describe(error) for error in Draft7Validator(CONFIG_SCHEMA).iter_errors(dict(config))
-    ]
+    candidate = _numbers_from_text(config)
+    problems = [_describe(error) for error in Draft7Validator(CONFIG_SCHEMA).iter_errors(candidate)]
     if problems:
         return problems
     try:
@@ -124,7 +123,39 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
         account_timezone(config)
     except ActiveCampaignError as exc:
         problems.append(str(exc))
+    return problems + _out_of_range(candidate)
+
+
+_POSITIVE = ("max_requests_per_second", "max_parallel_requests", "request_timeout")
+
+
+def _out_of_range(config: Mapping[str, Any]) -> list[str]:
+    """Settings whose value has the right type but makes no sense (a zero rate...)."""
+    problems = [
+        f"the setting '{name}' must be greater than 0"
+        for name in _POSITIVE
+        if config.get(name) is not None and config[name] <= 0
+    ]
+    if (config.get("lookback_hours") or 0) < 0:
+        problems.append("the setting 'lookback_hours' must not be negative")
     return problems
+
+
+def _numbers_from_text(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Read number settings given as text, as they arrive from environment variables.
+
+    The SDK converts integer and boolean settings from the environment, but not numbers;
+    the tap reads these settings with ``float()``, which accepts the text as it is.
+    """
+    candidate = dict(config)
+    for name, prop in CONFIG_SCHEMA["properties"].items():
+        value = candidate.get(name)
+        if "number" in prop.get("type", []) and isinstance(value, str):
+            try:
+                candidate[name] = float(value)
+            except ValueError:
+                continue
+    return candidate
 
 
 def _describe(error: ValidationError) -> str:

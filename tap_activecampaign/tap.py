@@ -15,13 +15,11 @@ from tap_activecampaign.access import check_access
 from tap_activecampaign.budget import RequestBudget
 from tap_activecampaign.client import ActiveCampaignStream
 from tap_activecampaign.errors import ActiveCampaignError
-from tap_activecampaign.logs import quiet_library_logs
+from tap_activecampaign.logs import filter_run_logs
 from tap_activecampaign.output import RecordBufferingWriter
 from tap_activecampaign.settings import CONFIG_SCHEMA, api_base_url, config_problems
 from tap_activecampaign.streams import STREAM_TYPES
 from tap_activecampaign.version import USER_AGENT
-
-quiet_library_logs()
 
 USER_FACING_ERRORS = (
     ActiveCampaignError,
@@ -113,6 +111,7 @@ class TapActiveCampaign(Tap):
                 catalog=None if catalog is None else json.load(catalog),
                 parse_env_config=bool(config and config.parse_env),
             )
+            filter_run_logs(str(tap.config.get("api_key") or ""))
             tap.check_access()
             tap.sync_all()
             tap.report_skipped_streams()

@@ -182,11 +182,6 @@ def test_a_redirect_to_another_host_is_not_followed(
         other.stop()
 
 
-@pytest.mark.xfail(
-    reason="tap bug: a 200 whose JSON lacks the records array is read as an empty page, "
-    "so the stream ends early and reports success (paging.records_of)",
-    strict=True,
-)
 def test_a_page_without_its_records_array_is_not_the_end_of_the_data(
     start_sandbox: Callable[..., SandboxClient], tmp_path: Path
 ) -> None:
@@ -200,20 +195,13 @@ def test_a_page_without_its_records_array_is_not_the_end_of_the_data(
         assert not _activated(run, "tags")
 
 
-_ACCESS_CHECK_BUG = pytest.mark.xfail(
-    reason="tap bug: access.check_access retries only 429/5xx; a one-off empty or broken "
-    "body, reset connection or 403 on /users/me ends the run",
-    strict=True,
-)
-
-
 @pytest.mark.parametrize(
     "rule",
     [
-        pytest.param({"kind": "empty_body"}, marks=_ACCESS_CHECK_BUG, id="empty_body"),
-        pytest.param({"kind": "truncated_json"}, marks=_ACCESS_CHECK_BUG, id="truncated_json"),
-        pytest.param({"kind": "reset"}, marks=_ACCESS_CHECK_BUG, id="reset"),
-        pytest.param({"kind": "status", "status": 403}, marks=_ACCESS_CHECK_BUG, id="403-once"),
+        pytest.param({"kind": "empty_body"}, id="empty_body"),
+        pytest.param({"kind": "truncated_json"}, id="truncated_json"),
+        pytest.param({"kind": "reset"}, id="reset"),
+        pytest.param({"kind": "status", "status": 403}, id="403-once"),
         pytest.param({"kind": "status", "status": 429, "retry_after": 1}, id="429"),
         pytest.param({"kind": "status", "status": 502}, id="502"),
     ],
@@ -244,13 +232,6 @@ def test_an_access_check_that_stalls_ends_with_one_line(
 # --- faults that last through every retry ---------------------------------------------------
 # Each costs about 31 s of back-off, so all of them run side by side in the background,
 # started by the first test of this module, and are checked by the tests below.
-
-_RAW_NETWORK_ERROR = pytest.mark.xfail(
-    reason="tap bug: after the last retry a network error ends the run with the raw requests "
-    "exception (no table, endpoint or advice), e.g. \"('Connection aborted.', "
-    'ConnectionResetError(104, ...))"; see report',
-    strict=True,
-)
 
 LASTING: dict[str, tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]] = {
     # name: (rule on /tags, sandbox and tap options, words the error must contain)
@@ -300,12 +281,7 @@ def lasting_failures(
 
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(name, marks=_RAW_NETWORK_ERROR)
-        if name in {"connection reset", "stall past the timeout"}
-        else name
-        for name in LASTING
-    ],
+    list(LASTING),
 )
 def test_a_lasting_fault_ends_the_sync_with_a_clear_error_after_bounded_retries(
     lasting_failures: dict[str, Future[Lasting]], name: str

@@ -80,12 +80,6 @@ def test_the_key_stays_out_of_the_output_with_config_from_the_environment(
         assert TEST_KEY not in done.stderr
 
 
-@pytest.mark.xfail(
-    reason="tap bug: numbers from the environment are not parsed (the SDK converts only "
-    "integer, boolean, array and object settings), so TAP_ACTIVECAMPAIGN_"
-    "MAX_REQUESTS_PER_SECOND=10 is refused with 'must be a number or null'",
-    strict=True,
-)
 def test_numeric_settings_from_the_environment_are_accepted(
     start_sandbox: Callable[..., SandboxClient],
 ) -> None:
@@ -101,11 +95,6 @@ def test_numeric_settings_from_the_environment_are_accepted(
 
 
 ECHO = {"message": f"Invalid or expired Api-Token {TEST_KEY}"}
-_ECHO_BUG = pytest.mark.xfail(
-    reason="tap bug: an error that quotes a response body repeats the key if the API echoed "
-    "it (errors.quote_body does not redact); see report",
-    strict=True,
-)
 
 
 @pytest.mark.parametrize(
@@ -113,17 +102,14 @@ _ECHO_BUG = pytest.mark.xfail(
     [
         pytest.param(
             {"resource": "tags", "kind": "status", "status": 503, "body": ECHO, "times": 1},
-            marks=_ECHO_BUG,
             id="retry-warning",
         ),
         pytest.param(
             {"resource": "tags", "kind": "forbidden", "body": ECHO},
-            marks=_ECHO_BUG,
             id="skipped-table-warning",
         ),
         pytest.param(
             {"resource": "tags", "kind": "status", "status": 400, "body": ECHO},
-            marks=_ECHO_BUG,
             id="fatal-error",
         ),
         pytest.param(
