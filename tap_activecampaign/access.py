@@ -18,7 +18,7 @@ import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from tap_activecampaign.budget import RequestBudget
-from tap_activecampaign.errors import ActiveCampaignError
+from tap_activecampaign.errors import ActiveCampaignError, redirect_message
 from tap_activecampaign.retries import seconds
 
 CONNECT_TIMEOUT = 5.0
@@ -102,12 +102,7 @@ def _raise_for_answer(response: requests.Response, host: str) -> None:
         )
         raise _PassingError(msg, forbidden=True)
     if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
-        target = urlsplit(response.headers.get("Location", "")).hostname or "another address"
-        msg = (
-            f"{host} redirects to {target}, so it is not your API URL (the key was not "
-            "sent on): check api_url in Settings > Developer"
-        )
-        raise ActiveCampaignError(msg)
+        raise ActiveCampaignError(redirect_message(host, response))
     not_api = (
         f"{host} answered HTTP {status} but is not an ActiveCampaign API: check "
         "api_url (it looks like https://ACCOUNT.api-us1.com)"

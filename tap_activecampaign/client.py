@@ -28,7 +28,7 @@ from typing_extensions import override
 
 from tap_activecampaign import schemas
 from tap_activecampaign.budget import RequestBudget
-from tap_activecampaign.errors import ApiError, ForbiddenError, quote_body
+from tap_activecampaign.errors import ApiError, ForbiddenError, quote_body, redirect_message
 from tap_activecampaign.normalize import RecordNormalizer
 from tap_activecampaign.paging import (
     PAGE_SIZE,
@@ -196,12 +196,7 @@ class ActiveCampaignStream(RESTStream[int]):
     def validate_response(self, response: requests.Response) -> None:
         status = response.status_code
         if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
-            target = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
-            msg = (
-                f"The API answered {self.path} with a redirect to {target}, which was not "
-                "followed (the key is not sent there): check api_url in Settings > Developer"
-            )
-            raise ApiError(msg)
+            raise ApiError(redirect_message(self.path, response))
         if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
             msg = f"ActiveCampaign refused {self.path} (HTTP {status}): {quote_body(response.text)}"
             raise ForbiddenError(msg)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import requests
 from singer_sdk.exceptions import FatalAPIError
 
 
@@ -11,6 +14,15 @@ class ActiveCampaignError(Exception):
 
 class ApiError(FatalAPIError):
     """The API answered in a way that retrying will not fix."""
+
+
+def redirect_message(where: str, response: requests.Response) -> str:
+    """Explain a redirect: ActiveCampaign's API does not redirect, a wrong URL does."""
+    target = urlsplit(response.headers.get("Location", "")).hostname or "another address"
+    return (
+        f"{where} redirects to {target}, which was not followed (the key is not sent "
+        "there): check api_url, it is shown under Settings > Developer"
+    )
 
 
 def quote_body(text: str, limit: int = 300) -> str:

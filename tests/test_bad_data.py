@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,10 @@ from tap_activecampaign.sandbox import SandboxServer
 from tap_activecampaign.streams import STREAM_TYPES
 from tests.conftest import TEST_KEY, SandboxClient
 from tests.tap_process import TapRun, run_tap, sync_streams
+from tests.values import is_zero_or_impossible_date
 
 STREAMS = {stream.name: stream.resource for stream in STREAM_TYPES}
 UNKNOWN = ("someNewField", "anotherNewField")
-_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 @pytest.fixture(scope="module")
@@ -56,17 +55,6 @@ def _kind(prop: dict[str, Any]) -> str:
     return prop.get("format") or (types[0] if types else "")
 
 
-def _is_zero_or_impossible(value: Any) -> bool:
-    match = _DATE_PREFIX.match(value) if isinstance(value, str) else None
-    if not match:
-        return False
-    try:
-        date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return True
-    return False
-
-
 def _columns_by_kind(run: TapRun, stream: str) -> dict[str, str]:
     return {name: _kind(prop) for name, prop in run.schema(stream)["properties"].items()}
 
@@ -90,7 +78,7 @@ def test_the_hostile_dataset_has_every_case(
                         seen[f"{kind}: 0000-00-00"] += 1
                     elif value == "0000-00-00 00:00:00":
                         seen[f"{kind}: 0000-00-00 00:00:00"] += 1
-                    elif _is_zero_or_impossible(value):
+                    elif is_zero_or_impossible_date(value):
                         seen[f"{kind}: impossible"] += 1
                 if kind in {"integer", "number"} and value == "":
                     seen["'' in a number field"] += 1
@@ -146,7 +134,7 @@ def _unusable(kind: str, value: Any) -> bool:
     if value is None:
         return True
     if kind in {"date", "date-time"}:
-        return value == "" or _is_zero_or_impossible(value)
+        return value == "" or is_zero_or_impossible_date(value)
     return kind in {"integer", "number", "boolean"} and value == ""
 
 

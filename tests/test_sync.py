@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
@@ -15,6 +12,7 @@ from jsonschema import Draft7Validator, FormatChecker
 from tap_activecampaign.streams import STREAM_TYPES
 from tests.conftest import SandboxClient
 from tests.tap_process import TapRun, run_tap, sync_streams
+from tests.values import is_unusable
 
 STREAMS = {stream.name: stream.resource for stream in STREAM_TYPES}
 
@@ -60,25 +58,6 @@ def test_timestamps_are_utc(full_sync: TapRun, stream: str) -> None:
             assert value is None or value.endswith("+00:00"), (column, value)
 
 
-_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def _unusable(raw: Any) -> bool:
-    """Values the tap is expected to turn into null: empties, zero and impossible dates."""
-    if raw is None or raw in ("", [], {}):
-        return True
-    if not isinstance(raw, str):
-        return False
-    match = _DATE_PREFIX.match(raw)
-    if not match:
-        return False
-    try:
-        date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return True
-    return False
-
-
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_no_usable_value_is_lost(
     full_sync: TapRun, default_sandbox: SandboxClient, stream: str
@@ -93,7 +72,7 @@ def test_no_usable_value_is_lost(
         row = emitted[int(raw["id"])]
         for key, value in raw.items():
             name = column_name(key)
-            if key == "links" or _unusable(value):
+            if key == "links" or is_unusable(value):
                 continue
             assert name in properties, f"{stream}.{name} is not in the schema"
             if row.get(name) is None:
