@@ -5,26 +5,37 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-PORT=${SANDBOX_PORT:-8800}
+VENV=.venv-demo
 CONTACTS=${SANDBOX_CONTACTS:-5000}
 OUT=output
 KEY=sandbox-demo-key
 
-echo "==> Installing tap-activecampaign and target-duckdb into .venv"
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[demo]'
+fail() {
+  echo "demo failed: $1" >&2
+  for log in "$OUT"/sandbox.log "$OUT"/tap.log "$OUT"/target.log; do
+    [ -s "$log" ] && { echo "--- last lines of $log" >&2; tail -n 5 "$log" >&2; }
+  done
+  exit 1
+}
+
+echo "==> Installing tap-activecampaign and target-duckdb into $VENV"
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[demo]' \
+  || fail "pip could not install the project"
 
 mkdir -p "$OUT"
-rm -f "$OUT/activecampaign.duckdb"
+rm -f "$OUT/activecampaign.duckdb" "$OUT"/*.log
+PORT=${SANDBOX_PORT:-$("$VENV/bin/python" -c \
+  "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 
 echo "==> Starting the sandbox API on port $PORT with $CONTACTS contacts"
-.venv/bin/tap-activecampaign-sandbox --port "$PORT" --contacts "$CONTACTS" --api-key "$KEY" 2> "$OUT/sandbox.log" &
+"$VENV/bin/tap-activecampaign-sandbox" --port "$PORT" --contacts "$CONTACTS" --api-key "$KEY" \
+  2> "$OUT/sandbox.log" &
 SANDBOX_PID=$!
 trap 'kill $SANDBOX_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-  if .venv/bin/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null; then
-    break
-  fi
+  grep -q "listening" "$OUT/sandbox.log" 2>/dev/null && break
+  kill -0 "$SANDBOX_PID" 2>/dev/null || fail "the sandbox did not start (is port $PORT free?)"
   sleep 0.1
 done
 
@@ -36,8 +47,10 @@ cat > "$OUT/target-config.json" <<JSON
 JSON
 
 echo "==> tap-activecampaign | target-duckdb (logs in $OUT/tap.log and $OUT/target.log)"
-.venv/bin/tap-activecampaign --config "$OUT/tap-config.json" 2> "$OUT/tap.log" \
-  | .venv/bin/target-duckdb --config "$OUT/target-config.json" \
-    > "$OUT/target-state.jsonl" 2> "$OUT/target.log"
+"$VENV/bin/tap-activecampaign" --config "$OUT/tap-config.json" 2> "$OUT/tap.log" \
+  | "$VENV/bin/target-duckdb" --config "$OUT/target-config.json" \
+    > "$OUT/target-state.jsonl" 2> "$OUT/target.log" \
+  || fail "the sync did not finish"
 
-.venv/bin/python scripts/show_tables.py "$OUT/activecampaign.duckdb" "$OUT/tap.log"
+"$VENV/bin/python" scripts/show_tables.py "$OUT/activecampaign.duckdb" "$OUT/tap.log" \
+  || fail "the tables in DuckDB do not match what the tap sent"

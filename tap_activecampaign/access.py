@@ -56,7 +56,14 @@ def check_access(
             forbidden = forbidden + 1 if failure.forbidden else 0
             if attempt == ATTEMPTS or forbidden == FORBIDDEN_ATTEMPTS:
                 raise ActiveCampaignError(str(failure)) from failure
-            logger.warning("Checking access again in %.0f s: %s", failure.wait, failure)
+            logger.warning(
+                "The API key check failed (%s); trying again in %.0f s, as %s",
+                "HTTP 403" if failure.forbidden else "no usable answer",
+                failure.wait,
+                "ActiveCampaign sometimes refuses a valid key once"
+                if failure.forbidden
+                else "this can be a passing fault",
+            )
             time.sleep(failure.wait)
             continue
         logger.info("Connected to the ActiveCampaign API at %s; the API key was accepted", host)
@@ -68,8 +75,17 @@ def _ask(url: str, headers: dict[str, str], timeout: float, host: str) -> None:
         response = requests.get(
             url, headers=headers, timeout=(CONNECT_TIMEOUT, timeout), allow_redirects=False
         )
+    except requests.ConnectTimeout as exc:
+        msg = f"Cannot connect to {host} (no answer): check api_url and your network"
+        raise ActiveCampaignError(msg) from exc
     except requests.Timeout as exc:
         msg = f"{host} did not answer in time: check api_url and your network"
+        raise _PassingError(msg) from exc
+    except requests.exceptions.SSLError as exc:
+        msg = (
+            f"The secure connection to {host} failed (TLS certificate or protocol): check "
+            "api_url, and any proxy between you and ActiveCampaign"
+        )
         raise ActiveCampaignError(msg) from exc
     except requests.ConnectionError as exc:
         msg = f"Cannot connect to {host}: check api_url and your network"
@@ -85,11 +101,14 @@ def _ask(url: str, headers: dict[str, str], timeout: float, host: str) -> None:
 
 def _cannot_reach(error: requests.ConnectionError) -> bool:
     """True for a refused connection or an unknown host, false for a dropped one."""
-    cause: BaseException | None = error
-    while cause is not None:
+    cause: object = error
+    seen = 0
+    while isinstance(cause, BaseException) and seen < 10:
         if isinstance(cause, (NewConnectionError, NameResolutionError)):
             return True
-        cause = getattr(cause, "reason", None) or cause.__context__
+        reason = getattr(cause, "reason", None)
+        cause = reason if isinstance(reason, BaseException) else cause.__context__
+        seen += 1
     return False
 
 

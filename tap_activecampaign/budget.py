@@ -24,8 +24,8 @@ MAX_PAUSE_SECONDS = 120.0
 DEFAULT_PAUSE_SECONDS = 2.0
 """Pause after a 429 that carries no usable ``Retry-After``."""
 
-JITTER_ALLOWANCE = 0.03
-"""Spacing added to 1/rate: at 5/s, six requests span 1.03 s, so up to 30 ms of uneven
+JITTER_ALLOWANCE = 0.02
+"""Spacing added to 1/rate: at 5/s, six requests span 1.02 s, so up to 20 ms of uneven
 delay between sending and arriving still keeps five in any one second at the API."""
 
 

@@ -41,7 +41,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         "start_date",
         th.DateTimeType,
         title="Start date",
-        description="Earliest update time to sync for incremental streams.",
+        description=(
+            "Earliest update time to sync for incremental streams (ISO-8601, "
+            "e.g. 2024-01-01T00:00:00Z)."
+        ),
     ),
     th.Property(
         "timezone",
@@ -123,6 +126,8 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
         account_timezone(config)
     except ActiveCampaignError as exc:
         problems.append(str(exc))
+    if not str(config.get("api_key") or "").strip():
+        problems.append("the setting 'api_key' is empty: copy the key from Settings > Developer")
     return problems + _out_of_range(candidate)
 
 
@@ -185,11 +190,16 @@ def api_base_url(raw: str) -> str:
     if url.lower().endswith("/api/3"):
         url = url[: -len("/api/3")].rstrip("/")
     parts = urlsplit(url)
+    malformed = ActiveCampaignError(
+        "api_url is not a URL like https://ACCOUNT.api-us1.com: "
+        "copy it from Settings > Developer in ActiveCampaign"
+    )
+    try:
+        parts.port  # noqa: B018 - reading it checks that the port is a valid number
+    except ValueError as exc:
+        raise malformed from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ActiveCampaignError(
-            "api_url is not a URL like https://ACCOUNT.api-us1.com: "
-            "copy it from Settings > Developer in ActiveCampaign"
-        )
+        raise malformed
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ActiveCampaignError(
             "api_url must start with https:// (plain http would send the API key "

@@ -42,6 +42,14 @@ def test_unreachable_host(tmp_path: Path) -> None:
     _assert_one_line_failure(run, "Cannot connect", "check api_url")
 
 
+def test_a_tls_failure_is_one_line(
+    start_sandbox: Callable[..., SandboxClient], tmp_path: Path
+) -> None:
+    sandbox = start_sandbox(seed=1)  # speaks plain HTTP, so the TLS handshake fails
+    run = run_tap(tmp_path, sandbox.config(api_url=sandbox.url.replace("http://", "https://")))
+    _assert_one_line_failure(run, "secure connection", "api_url")
+
+
 def test_plain_http_to_a_remote_host_is_refused(tmp_path: Path) -> None:
     run = run_tap(tmp_path, {"api_url": "http://acme.api-us1.com", "api_key": TEST_KEY})
     _assert_one_line_failure(run, "https://")
@@ -57,6 +65,17 @@ def test_plain_http_to_a_remote_host_is_refused(tmp_path: Path) -> None:
         (
             {"api_url": "https://acme.api-us1.com", "api_key": TEST_KEY, "timezone": "Mars/Base"},
             ["timezone"],
+        ),
+        ({"api_url": "http://127.0.0.1:99999", "api_key": TEST_KEY}, ["api_url"]),
+        ({"api_url": "http://127.0.0.1:abc", "api_key": TEST_KEY}, ["api_url"]),
+        ({"api_url": "https://acme.api-us1.com", "api_key": "  "}, ["'api_key' is empty"]),
+        (
+            {
+                "api_url": "https://acme.api-us1.com",
+                "api_key": TEST_KEY,
+                "max_requests_per_second": 0,
+            },
+            ["max_requests_per_second", "greater than 0"],
         ),
     ],
 )

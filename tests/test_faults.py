@@ -204,6 +204,7 @@ def test_a_page_without_its_records_array_is_not_the_end_of_the_data(
         pytest.param({"kind": "status", "status": 403}, id="403-once"),
         pytest.param({"kind": "status", "status": 429, "retry_after": 1}, id="429"),
         pytest.param({"kind": "status", "status": 502}, id="502"),
+        pytest.param({"kind": "stall", "seconds": 5}, id="stall"),
     ],
 )
 def test_the_access_check_retries_a_one_off_fault(
@@ -211,7 +212,7 @@ def test_the_access_check_retries_a_one_off_fault(
 ) -> None:
     sandbox = start_sandbox(seed=11, counts={"tags": 30})
     sandbox.post("faults", {"rules": [{"resource": "users", "times": 1, **rule}]})
-    run = sync_streams(tmp_path, sandbox.config(), "tags")
+    run = sync_streams(tmp_path, sandbox.config(request_timeout=2), "tags")
     assert run.returncode == 0, run.error_lines()
     assert len(run.records("tags")) == 30
 

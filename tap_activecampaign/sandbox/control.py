@@ -26,6 +26,23 @@ class ControlError(Exception):
         self.status = status
 
 
+ENDPOINTS = {
+    "GET /__sandbox/": "this list",
+    "GET /__sandbox/ids/<resource>": "every current id, ascending",
+    "GET /__sandbox/records/<resource>": "the raw records, as the list endpoint renders them",
+    "GET /__sandbox/counts": "rows per table",
+    "POST /__sandbox/delete": '{"resource": "tags", "ids": [1, 2]}: hard delete',
+    "POST /__sandbox/update": '{"resource": "contacts", "ids": [5], "at": null}: set the update '
+    "stamp to now (or at) and edit a name; unknown ids are skipped, the answer lists those changed",
+    "POST /__sandbox/create": '{"resource": "contacts", "count": 3}: new rows, ids answered',
+    "GET /__sandbox/stats": "request counters; POST /__sandbox/stats/reset clears them",
+    "GET /__sandbox/requests": "the last 10,000 API requests with their parameters and status",
+    "GET|POST|DELETE /__sandbox/faults": '{"rules": [...], "fault_rate": 0.1}: inject faults',
+    "GET|POST /__sandbox/quirks": '{"meta_total": "absent", "hostile_data": true}',
+}
+"""The control endpoints, also served at ``GET /__sandbox/`` (resource: API or stream name)."""
+
+
 class Control:
     """Routes control requests to the store, the stats and the fault plan."""
 
@@ -35,6 +52,7 @@ class Control:
         self.stats = stats
         self.faults = faults
         self._routes: dict[tuple[str, str], Callable[[str, Any], Any]] = {
+            ("GET", ""): lambda _arg, _body: {"endpoints": ENDPOINTS},
             ("GET", "ids"): self._ids,
             ("GET", "records"): self._records,
             ("GET", "counts"): lambda _arg, _body: self._counts(),
