@@ -33,9 +33,9 @@ from tap_activecampaign.normalize import RecordNormalizer
 from tap_activecampaign.paging import (
     PAGE_SIZE,
     Body,
+    OffsetWalk,
     Page,
     keyset_pages,
-    offset_pages,
     plan_id_ranges,
 )
 from tap_activecampaign.progress import Progress
@@ -100,6 +100,7 @@ class ActiveCampaignStream(RESTStream[int]):
         self._without_replication_value = 0
         self._since: datetime | None = None
         self._resume: ResumePoint | None = None
+        self._complete = True
         self._thread = threading.local()
         self.progress = Progress(self.name, self.logger)
 
@@ -251,16 +252,50 @@ class ActiveCampaignStream(RESTStream[int]):
         params = self.query_params(context)
         with ThreadPoolExecutor(self.parallel_requests, thread_name_prefix=self.name) as pool:
             if self.keyset_paging:
-                pages = self._keyset_pages(params)
+                yield from self._emit(self._keyset_pages(params))
             else:
-                pages = offset_pages(
-                    self.fetch, params, self.resource, pool, self.parallel_requests
-                )
-            for page in pages:
-                self.progress.add(len(page.records), page.total)
-                yield from page.records
-                page.emitted()
+                yield from self._offset_records(params, pool)
         self.progress.finish()
+
+    def _emit(self, pages: Iterable[Page]) -> Iterator[dict[str, Any]]:
+        for page in pages:
+            self.progress.add(len(page.records), page.total)
+            yield from page.records
+            page.emitted()
+
+    def _offset_records(
+        self, params: dict[str, Any], pool: ThreadPoolExecutor
+    ) -> Iterator[dict[str, Any]]:
+        """Read by offset; if rows moved while paging, read again for what slipped past.
+
+        Rows added or deleted during a pass shift the pages, so a live row can be on none of
+        them. A second pass emits what the first missed (duplicates are dropped). If the
+        table would not hold still twice, the stream is not complete: it sends no
+        ACTIVATE_VERSION, and an incremental stream fails rather than move its bookmark.
+        """
+        for attempt in (1, 2):
+            walk = OffsetWalk(self.fetch, params, self.resource, pool)
+            yield from self._emit(walk.pages(self.parallel_requests))
+            if walk.held_still:
+                return
+            self.logger.warning(
+                "%s changed while it was being read (pass %d of 2); reading it again so no "
+                "row is missed",
+                self.name,
+                attempt,
+            )
+        if self.replication_key:
+            msg = (
+                f"{self.name} kept changing while it was read twice; the bookmark was not "
+                "moved, so the next run reads these changes again"
+            )
+            raise ApiError(msg)
+        self._complete = False
+        self.logger.warning(
+            "%s kept changing while it was read; every row seen was sent, but deletes are "
+            "not reflected this run (no ACTIVATE_VERSION)",
+            self.name,
+        )
 
     def _keyset_pages(self, params: dict[str, Any]) -> Iterator[Page]:
         """Contacts by id ranges side by side, resumable from the last written page."""
@@ -317,6 +352,7 @@ class ActiveCampaignStream(RESTStream[int]):
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
         self.progress = Progress(self.name, self.logger)
+        self._complete = True
         self._resume = (
             ResumePoint.from_state(self.get_context_state(context)) if self.keyset_paging else None
         )
@@ -342,7 +378,7 @@ class ActiveCampaignStream(RESTStream[int]):
             )
             return
         self._log_anomalies()
-        if self.activates_version and self._stream_version is not None:
+        if self.activates_version and self._complete and self._stream_version is not None:
             self._write_activate_version_message(self._stream_version)
 
     def _sync_since(self, context: Context | None) -> datetime | None:

@@ -51,40 +51,80 @@ def records_of(body: Body, records_key: str) -> list[dict[str, Any]]:
     return records if isinstance(records, list) else []
 
 
-def offset_pages(
-    fetch: Fetch, params: dict[str, Any], records_key: str, pool: ThreadPoolExecutor, ahead: int
-) -> Iterator[Page]:
-    """Pages by ``offset``; once the first page tells the total, the rest are fetched ahead.
+class OffsetWalk:
+    """One pass over an offset-paged endpoint, with pages fetched ahead.
 
-    Args:
-        fetch: Sends one request with these query parameters and returns the JSON body.
-        params: The query parameters every page shares (limit, order, filters).
-        records_key: The response key that holds the records.
-        pool: Threads to fetch pages on.
-        ahead: How many pages may be in flight at once.
+    Once the first page tells ``meta.total``, the pages up to it are requested side by side
+    and handed out in order. The pass ends at the first page shorter than the limit, however
+    large the total claimed; a full last page is followed by more, however small. Offset
+    pages shift when rows are added or deleted meanwhile, which can hide a row from every
+    page: :attr:`held_still` says whether the pass saw no sign of that (the same total
+    throughout, as many rows as it said, no row twice). A page that only repeats rows
+    already seen ends the pass, so an API that ignores ``offset`` cannot loop it forever.
     """
-    first = fetch({**params, "offset": 0})
-    total = meta_total(first)
-    page = records_of(first, records_key)
-    yield Page(page, total)
-    offset = PAGE_SIZE
-    if len(page) < PAGE_SIZE:
-        return
-    pending: deque[Future[Body]] = deque()
-    try:
-        while total is not None and (offset < total or pending):
-            while total is not None and offset < total and len(pending) < ahead:
-                pending.append(pool.submit(fetch, {**params, "offset": offset}))
-                offset += PAGE_SIZE
-            page = records_of(pending.popleft().result(), records_key)
-            yield Page(page, total)
-    finally:
-        for future in pending:
-            future.cancel()
-    while total is None and len(page) == PAGE_SIZE:  # no total: read until a short page
-        page = records_of(fetch({**params, "offset": offset}), records_key)
-        offset += PAGE_SIZE
+
+    def __init__(
+        self, fetch: Fetch, params: dict[str, Any], records_key: str, pool: ThreadPoolExecutor
+    ) -> None:
+        """Prepare a pass; iterate :meth:`pages` to run it."""
+        self._fetch = fetch
+        self._params = params
+        self._records_key = records_key
+        self._pool = pool
+        self._totals: set[int | None] = set()
+        self._ids: set[Any] = set()
+        self._repeated = 0
+        self._received = 0
+
+    @property
+    def held_still(self) -> bool:
+        """Whether the pass saw the table unchanged, so no row can have slipped past."""
+        (total,) = self._totals if len(self._totals) == 1 else (None,)
+        return (
+            len(self._totals) == 1
+            and not self._repeated
+            and (total is None or total == self._received)
+        )
+
+    def pages(self, ahead: int) -> Iterator[Page]:
+        """The pages of the pass, in offset order, with ``ahead`` requests in flight."""
+        page, total, fresh = self._take(self._fetch({**self._params, "offset": 0}))
         yield Page(page, total)
+        consumed = 0  # offset of the last page handed out
+        pending: deque[Future[Body]] = deque()
+        try:
+            submitted = PAGE_SIZE
+            while len(page) == PAGE_SIZE and total is not None and (submitted < total or pending):
+                while submitted < total and len(pending) < ahead:
+                    request = {**self._params, "offset": submitted}
+                    pending.append(self._pool.submit(self._fetch, request))
+                    submitted += PAGE_SIZE
+                page, _, fresh = self._take(pending.popleft().result())
+                consumed += PAGE_SIZE
+                yield Page(page, total)
+        finally:
+            for future in pending:
+                future.cancel()
+        while len(page) == PAGE_SIZE and fresh:  # a full last page: there may be more
+            consumed += PAGE_SIZE
+            page, _, fresh = self._take(self._fetch({**self._params, "offset": consumed}))
+            yield Page(page, total)
+
+    def _take(self, body: Body) -> tuple[list[dict[str, Any]], int | None, int]:
+        """Count a page in; returns its records, its total and how many were new."""
+        page = records_of(body, self._records_key)
+        total = meta_total(body)
+        self._totals.add(total)
+        self._received += len(page)
+        fresh = 0
+        for record in page:
+            key = record.get("id")
+            if key in self._ids:
+                self._repeated += 1
+            else:
+                fresh += 1
+                self._ids.add(key)
+        return page, total, fresh
 
 
 @dataclass
