@@ -47,7 +47,7 @@ from tap_activecampaign.retries import (
     status_of,
     with_retries,
 )
-from tap_activecampaign.settings import account_timezone, api_base_url
+from tap_activecampaign.settings import account_timezone, api_base_url, api_key
 from tap_activecampaign.timestamps import api_time
 from tap_activecampaign.version import USER_AGENT
 
@@ -97,6 +97,7 @@ class ActiveCampaignStream(RESTStream[int]):
         self.skipped_reason: str | None = None
         self._seen_ids: set[int] = set()
         self._duplicates = 0
+        self._without_id = 0
         self._without_replication_value = 0
         self._since: datetime | None = None
         self._resume: ResumePoint | None = None
@@ -114,7 +115,7 @@ class ActiveCampaignStream(RESTStream[int]):
     @override
     @property
     def authenticator(self) -> APIKeyAuthenticator:
-        return APIKeyAuthenticator(key="Api-Token", value=self.config["api_key"])
+        return APIKeyAuthenticator(key="Api-Token", value=api_key(self.config))
 
     @override
     @property
@@ -198,8 +199,15 @@ class ActiveCampaignStream(RESTStream[int]):
         status = response.status_code
         if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
             raise ApiError(redirect_message(self.path, response))
-        if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
-            msg = f"ActiveCampaign refused {self.path} (HTTP {status}): {quote_body(response.text)}"
+        if status == HTTPStatus.UNAUTHORIZED:
+            msg = (
+                f"ActiveCampaign no longer accepts the API key (HTTP 401 on {self.path}): "
+                "copy a current key from Settings > Developer"
+            )
+            raise ApiError(msg)
+        if status == HTTPStatus.FORBIDDEN:
+            body = quote_body(response.text, api_key(self.config))
+            msg = f"ActiveCampaign refused {self.path} (HTTP {status}): {body}"
             raise ForbiddenError(msg)
         if status == HTTPStatus.TOO_MANY_REQUESTS:
             pause = self.budget.pause(seconds(response.headers.get("Retry-After")))
@@ -214,7 +222,7 @@ class ActiveCampaignStream(RESTStream[int]):
             raise ApiError(self._describe(response))
 
     def _describe(self, response: requests.Response) -> str:
-        body = quote_body(response.text) if response.content else "empty body"
+        body = quote_body(response.text, api_key(self.config)) if response.content else "empty body"
         return f"HTTP {response.status_code} {response.reason} from {self.path}: {body}"
 
     @override
@@ -392,6 +400,10 @@ class ActiveCampaignStream(RESTStream[int]):
         return start.astimezone(timezone.utc) if start else None
 
     def _log_anomalies(self) -> None:
+        if self._without_id:
+            self.logger.warning(
+                "Skipped %d %s records that came without a usable id", self._without_id, self.name
+            )
         if self._duplicates:
             self.logger.info(
                 "Skipped %d %s records that an earlier page had already returned",
@@ -451,8 +463,8 @@ class ActiveCampaignStream(RESTStream[int]):
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         record = self.normalize(row)
         record_id = record.get("id")
-        if record_id is None:
-            self.logger.warning("Skipping a %s record without an id", self.name)
+        if not isinstance(record_id, int):
+            self._without_id += 1
             return None
         if record_id in self._seen_ids:
             self._duplicates += 1

@@ -25,11 +25,13 @@ def redirect_message(where: str, response: requests.Response) -> str:
     )
 
 
-def quote_body(text: str, limit: int = 300) -> str:
+def quote_body(text: str, secret: str = "", limit: int = 300) -> str:
     """Shorten a response body for an error message.
 
     Bodies can be large and can hold personal data, so only the start is quoted.
     """
+    if len(secret) >= 4:  # masked before cutting, so no part of the key survives the cut
+        text = text.replace(secret, "***")
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else f"{flat[:limit]}... ({len(text)} bytes)"
 

@@ -164,12 +164,13 @@ def plan_id_ranges(
     range per parallel request. Returns the ranges and the API's ``meta.total``.
     """
     probe = fetch({**params, "orders[id]": "DESC", "limit": 1})
-    newest = records_of(probe, records_key)
+    newest = [_int_id(record) for record in records_of(probe, records_key)]
     total = meta_total(probe)
-    if not newest:
+    highest = max((i for i in newest if i is not None), default=None)
+    if highest is None:
         return split_ids(0, 1), total
     pages = -(-(total or PAGE_SIZE) // PAGE_SIZE)
-    return split_ids(int(newest[0]["id"]), min(parallel, max(1, pages // 4))), total
+    return split_ids(highest, min(parallel, max(1, pages // 4))), total
 
 
 _DONE = object()
@@ -220,10 +221,18 @@ def keyset_pages(
                 feed.get_nowait()
 
 
+def _int_id(record: dict[str, Any]) -> int | None:
+    """The record's id as an integer; None when the API sent none, or not a number."""
+    try:
+        return int(record["id"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _emitting(id_range: IdRange, records: list[dict[str, Any]]) -> Page:
     def emitted() -> None:
         if records:
-            id_range.after = max(int(record["id"]) for record in records)
+            id_range.after = max(_int_id(record) or 0 for record in records)
 
     return Page(records, emitted=emitted)
 
@@ -237,11 +246,12 @@ def _walk_range(
     try:
         while not stop.is_set():
             page = fetch_records(id_range.params())
-            inside = [r for r in page if id_range.contains(int(r["id"]))]
+            numbered = [r for r in page if _int_id(r) is not None]
+            inside = [r for r in numbered if id_range.contains(_int_id(r) or 0)]
             _put(feed, inside, stop)
-            if len(page) < PAGE_SIZE or len(inside) < len(page):
+            if len(page) < PAGE_SIZE or not inside or len(inside) < len(numbered):
                 break
-            id_range.after = max(int(record["id"]) for record in inside)
+            id_range.after = max(_int_id(record) or 0 for record in inside)
     except Exception as exc:  # handed to the consuming thread, which raises it
         _put(feed, exc, stop)
     _put(feed, _DONE, stop)

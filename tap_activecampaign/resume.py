@@ -8,6 +8,7 @@ ranges, so a sync killed half-way continues from there instead of from id 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from tap_activecampaign.paging import IdRange
@@ -40,7 +41,11 @@ class ResumePoint:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> ResumePoint | None:
-        """Read a resume point back; None if there is none or it is unreadable."""
+        """Read a resume point back; None if there is none, or it is unreadable or empty.
+
+        A resume point with no id range left would read nothing and then activate its table
+        version, marking every contact deleted downstream: such a state is ignored.
+        """
         saved = state.get(STATE_KEY)
         if not isinstance(saved, dict):
             return None
@@ -49,6 +54,12 @@ class ResumePoint:
                 IdRange(int(after), None if upto is None else int(upto))
                 for after, upto in saved["ranges"]
             ]
+            for stamp in (saved.get("since"), saved.get("started_at")):
+                if stamp is not None:
+                    datetime.fromisoformat(stamp)
         except (KeyError, TypeError, ValueError):
             return None
-        return cls(ranges, saved.get("since"), saved.get("started_at"), saved.get("version"))
+        version = saved.get("version")
+        if not ranges or not (version is None or type(version) is int):
+            return None
+        return cls(ranges, saved.get("since"), saved.get("started_at"), version)

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from singer_sdk import typing as th
 
@@ -118,7 +118,8 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
     The SDK's own messages repeat the offending value, which may be the API key.
     """
     candidate = _numbers_from_text(config)
-    problems = [_describe(error) for error in Draft7Validator(CONFIG_SCHEMA).iter_errors(candidate)]
+    validator = Draft7Validator(CONFIG_SCHEMA, format_checker=FormatChecker())
+    problems = [_describe(error) for error in validator.iter_errors(candidate)]
     if problems:
         return problems
     try:
@@ -131,6 +132,8 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
     return problems + _out_of_range(candidate)
 
 
+MAX_LOOKBACK_HOURS = 24 * 366
+
 _POSITIVE = ("max_requests_per_second", "max_parallel_requests", "request_timeout")
 
 
@@ -141,8 +144,8 @@ def _out_of_range(config: Mapping[str, Any]) -> list[str]:
         for name in _POSITIVE
         if config.get(name) is not None and config[name] <= 0
     ]
-    if (config.get("lookback_hours") or 0) < 0:
-        problems.append("the setting 'lookback_hours' must not be negative")
+    if not 0 <= (config.get("lookback_hours") or 0) <= MAX_LOOKBACK_HOURS:
+        problems.append(f"the setting 'lookback_hours' must be from 0 to {MAX_LOOKBACK_HOURS}")
     return problems
 
 
@@ -200,6 +203,10 @@ def api_base_url(raw: str) -> str:
         raise malformed from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise malformed
+    if parts.username or parts.password:
+        raise ActiveCampaignError(
+            "api_url must not contain a user name or password: the key goes in api_key"
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ActiveCampaignError(
             "api_url must start with https:// (plain http would send the API key "
@@ -215,6 +222,11 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def api_key(config: Mapping[str, Any]) -> str:
+    """The key as sent: surrounding whitespace (a newline from a key file) removed."""
+    return str(config.get("api_key") or "").strip()
 
 
 def account_timezone(config: Mapping[str, Any]) -> ZoneInfo:

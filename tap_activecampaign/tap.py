@@ -17,7 +17,7 @@ from tap_activecampaign.client import ActiveCampaignStream
 from tap_activecampaign.errors import ActiveCampaignError
 from tap_activecampaign.logs import filter_run_logs
 from tap_activecampaign.output import RecordBufferingWriter
-from tap_activecampaign.settings import CONFIG_SCHEMA, api_base_url, config_problems
+from tap_activecampaign.settings import CONFIG_SCHEMA, api_base_url, api_key, config_problems
 from tap_activecampaign.streams import STREAM_TYPES
 from tap_activecampaign.version import USER_AGENT
 
@@ -61,7 +61,7 @@ class TapActiveCampaign(Tap):
         rate = float(self.config.get("max_requests_per_second") or 5)
         check_access(
             api_url,
-            self.config["api_key"],
+            api_key(self.config),
             timeout=float(self.config.get("request_timeout") or 60),
             user_agent=str(self.config.get("user_agent") or USER_AGENT),
             budget=RequestBudget.for_account(api_url, rate),
@@ -107,14 +107,36 @@ class TapActiveCampaign(Tap):
         try:
             tap = cls(
                 config=config.config if config else None,
-                state=None if state is None else json.load(state),
-                catalog=None if catalog is None else json.load(catalog),
+                state=None if state is None else _read_json(state, "state"),
+                catalog=None if catalog is None else _read_json(catalog, "catalog"),
                 parse_env_config=bool(config and config.parse_env),
             )
-            filter_run_logs(str(tap.config.get("api_key") or ""))
+            filter_run_logs(api_key(tap.config))
             tap.check_access()
             tap.sync_all()
             tap.report_skipped_streams()
         except USER_FACING_ERRORS as exc:
             cls.logger.error("%s", " ".join(str(exc).split()) or type(exc).__name__)  # noqa: TRY400
             sys.exit(1)
+
+
+def _read_json(source: IO[str], what: str) -> dict[str, Any]:
+    """Read the --state or --catalog file, refusing one that is not a JSON object.
+
+    Raises:
+        ActiveCampaignError: The file is empty, not JSON, or a state without bookmarks
+            per stream.
+    """
+    unusable = f"The {what} file {source.name} is not a Singer {what}: pass one a run wrote"
+    try:
+        document = json.load(source)
+    except ValueError as exc:
+        raise ActiveCampaignError(unusable) from exc
+    if not isinstance(document, dict):
+        raise ActiveCampaignError(unusable)
+    bookmarks = document.get("bookmarks", {})
+    if what == "state" and not (
+        isinstance(bookmarks, dict) and all(isinstance(b, dict) for b in bookmarks.values())
+    ):
+        raise ActiveCampaignError(unusable)
+    return document
