@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from types import FrameType
 from typing import IO, Any
 
 import requests
 from singer_sdk import Tap
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.singerlib import StateMessage
 from typing_extensions import override
 
 from tap_activecampaign.access import check_access
@@ -66,6 +68,16 @@ class TapActiveCampaign(Tap):
             user_agent=str(self.config.get("user_agent") or USER_AGENT),
             budget=RequestBudget.for_account(api_url, rate),
         )
+
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """On SIGTERM or SIGINT, write the state (it is resumable) but exit non-zero.
+
+        The SDK exits 0 here, so an orchestrator would record an interrupted run as done.
+        """
+        self.write_message(StateMessage(value=self.state))
+        self.logger.warning("Interrupted by signal %d; the last state written is resumable", signum)
+        sys.exit(128 + signum)
 
     def report_skipped_streams(self) -> None:
         """Summarise the tables the key may not read; fail if that was every table.
