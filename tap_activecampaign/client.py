@@ -28,7 +28,13 @@ from typing_extensions import override
 
 from tap_activecampaign import schemas
 from tap_activecampaign.budget import RequestBudget
-from tap_activecampaign.errors import ApiError, ForbiddenError, quote_body, redirect_message
+from tap_activecampaign.errors import (
+    ApiError,
+    ForbiddenError,
+    RateLimitedError,
+    quote_body,
+    redirect_message,
+)
 from tap_activecampaign.normalize import RecordNormalizer
 from tap_activecampaign.paging import (
     PAGE_SIZE,
@@ -215,7 +221,7 @@ class ActiveCampaignStream(RESTStream[int]):
                 "Rate limited by ActiveCampaign (HTTP 429): pausing every request for %.0f s",
                 pause,
             )
-            raise RetriableAPIError(self._describe(response), response)
+            raise RateLimitedError(self._describe(response), response)
         if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
             raise RetriableAPIError(self._describe(response), response)
         if status >= HTTPStatus.BAD_REQUEST:

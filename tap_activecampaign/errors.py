@@ -36,5 +36,14 @@ def quote_body(text: str, secret: str = "", limit: int = 300) -> str:
     return flat if len(flat) <= limit else f"{flat[:limit]}... ({len(text)} bytes)"
 
 
+class RateLimitedError(ApiError):
+    """HTTP 429: the account's budget is spent; retried (many times) after the pause."""
+
+    def __init__(self, message: str, response: requests.Response) -> None:
+        """Keep the response, so its headers stay readable."""
+        super().__init__(message)
+        self.response = response
+
+
 class ForbiddenError(ApiError):
     """HTTP 401/403 on a data request: after retries, the key's user may not read it."""

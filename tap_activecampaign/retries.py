@@ -11,13 +11,17 @@ import backoff
 import requests
 from singer_sdk.exceptions import RetriableAPIError
 
-from tap_activecampaign.errors import ForbiddenError
+from tap_activecampaign.errors import ForbiddenError, RateLimitedError
 
 if TYPE_CHECKING:
     from backoff.types import Details
 
 MAX_TRIES = 6
 """Attempts per request; with the waits below a request gives up after about 30 s."""
+
+RATE_LIMITED_TRIES = 30
+"""A 429 only means other requests (maybe other integrations) used the budget: it is worth
+waiting for much longer than for an error. Every attempt waits out the shared pause."""
 
 FORBIDDEN_TRIES = 3
 """ActiveCampaign sometimes answers 403 once on a valid key; a 403 that repeats is real."""
@@ -40,7 +44,11 @@ logger = logging.getLogger(__name__)
 def with_retries(
     func: Callable[..., Any], on_backoff: Callable[[Details], None]
 ) -> Callable[..., Any]:
-    """Wrap ``func``: transient failures back off and retry, a 403 is tried again twice."""
+    """Wrap ``func`` in the retry policy: back-off, 429 pauses, a 403 tried thrice.
+
+    Transient failures back off and retry; a 429 waits out the budget's pause up to 30
+    times; a 403 is tried again twice.
+    """
     retry_forbidden = backoff.on_exception(
         backoff.constant,
         ForbiddenError,
@@ -58,7 +66,16 @@ def with_retries(
         on_backoff=on_backoff,
         logger=None,
     )
-    return retry_transient(retry_forbidden(func))
+    retry_rate_limited = backoff.on_exception(
+        backoff.constant,
+        RateLimitedError,
+        interval=0,  # the budget is paused for Retry-After, which holds every request back
+        max_tries=RATE_LIMITED_TRIES,
+        jitter=None,
+        on_backoff=on_backoff,
+        logger=None,
+    )
+    return retry_transient(retry_forbidden(retry_rate_limited(func)))
 
 
 def retry_waits() -> Generator[float, Any, None]:

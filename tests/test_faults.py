@@ -262,6 +262,9 @@ def lasting_failures(
 ) -> Iterator[dict[str, Future[Lasting]]]:
     servers: list[SandboxServer] = []
 
+    # Made here, one after the other: pytest's mktemp is not safe to call from threads.
+    workdirs = {name: tmp_path_factory.mktemp("lasting") for name in LASTING}
+
     def run(name: str) -> Lasting:
         rule, options, _ = LASTING[name]
         options = dict(options)
@@ -271,7 +274,7 @@ def lasting_failures(
         sandbox = SandboxClient(server)
         sandbox.post("faults", {"rules": [{"resource": "tags", **rule}]})
         config = sandbox.config(**({"request_timeout": timeout} if timeout else {}))
-        return sync_streams(tmp_path_factory.mktemp("lasting"), config, "tags"), sandbox
+        return sync_streams(workdirs[name], config, "tags"), sandbox
 
     pool = ThreadPoolExecutor(len(LASTING), thread_name_prefix="lasting")
     yield {name: pool.submit(run, name) for name in LASTING}
@@ -297,3 +300,16 @@ def test_a_lasting_fault_ends_the_sync_with_a_clear_error_after_bounded_retries(
     assert run.seconds < 75
     missing = [word for word in LASTING[name][2] if word.lower() not in error.lower()]
     assert not missing, f"the error lacks {missing}: {error}"
+
+
+def test_a_run_of_429s_is_waited_out(
+    start_sandbox: Callable[..., SandboxClient], tmp_path: Path
+) -> None:
+    """Eight 429s in a row (others spending the account's budget) pause the run, not end it."""
+    sandbox = start_sandbox(seed=13, counts={"tags": 150})
+    rule = {"resource": "tags", "kind": "status", "status": 429, "retry_after": 1, "times": 8}
+    sandbox.post("faults", {"rules": [rule]})
+    run = sync_streams(tmp_path, sandbox.config(), "tags")
+    assert run.returncode == 0, run.error_lines()
+    _assert_exactly_the_sandbox_records(run, sandbox, ["tags"])
+    assert sandbox.stats()["by_status"].get("429") == 8
