@@ -64,15 +64,20 @@ def _run_with_env_config(env: dict[str, str], *args: str) -> subprocess.Complete
     )
 
 
+def _sandbox_env(sandbox: SandboxClient, **settings: str) -> dict[str, str]:
+    """Environment variables pointing the tap at ``sandbox``, plus any other settings."""
+    return {
+        "TAP_ACTIVECAMPAIGN_API_URL": sandbox.url,
+        "TAP_ACTIVECAMPAIGN_API_KEY": TEST_KEY,
+        **settings,
+    }
+
+
 def test_the_key_stays_out_of_the_output_with_config_from_the_environment(
     start_sandbox: Callable[..., SandboxClient],
 ) -> None:
     sandbox = start_sandbox(seed=3, counts={"contacts": 5, "deals": 5})
-    env = {
-        "TAP_ACTIVECAMPAIGN_API_URL": sandbox.url,
-        "TAP_ACTIVECAMPAIGN_API_KEY": TEST_KEY,
-        "LOGLEVEL": "DEBUG",
-    }
+    env = _sandbox_env(sandbox, LOGLEVEL="DEBUG")
     for args in [("--discover",), ()]:
         done = _run_with_env_config(env, *args)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -84,12 +89,11 @@ def test_numeric_settings_from_the_environment_are_accepted(
     start_sandbox: Callable[..., SandboxClient],
 ) -> None:
     sandbox = start_sandbox(seed=3, counts={"contacts": 5, "deals": 5})
-    env = {
-        "TAP_ACTIVECAMPAIGN_API_URL": sandbox.url,
-        "TAP_ACTIVECAMPAIGN_API_KEY": TEST_KEY,
-        "TAP_ACTIVECAMPAIGN_MAX_REQUESTS_PER_SECOND": "50",
-        "TAP_ACTIVECAMPAIGN_LOOKBACK_HOURS": "1.5",
-    }
+    env = _sandbox_env(
+        sandbox,
+        TAP_ACTIVECAMPAIGN_MAX_REQUESTS_PER_SECOND="50",
+        TAP_ACTIVECAMPAIGN_LOOKBACK_HOURS="1.5",
+    )
     done = _run_with_env_config(env)
     assert done.returncode == 0, done.stderr[-2000:]
 
